@@ -1,0 +1,2 @@
+export { WorkQueue, createWorkQueue } from "./queue";
+export type { WorkQueueArgs, WorkQueueOutputs } from "./queue";

@@ -1,0 +1,174 @@
+import { cidrsOverlap, parseCidr } from "./cidr";
+import { regionCode } from "./regions";
+import { drConfigSchema, ParsedDrConfig } from "./schema";
+import { DR_TIERS, DrTier } from "./tiers";
+import { fromZodIssues, InputIssue, InputValidationError } from "../validation/issues";
+import { rtoBudget, RtoBudget } from "../budget/rto";
+
+/** The project namespace of every config key but `aws:region`. */
+export const CONFIG_NAMESPACE = "dr";
+
+export type CellRole = "home" | "joiner";
+
+export interface PeerCell {
+  /** As written in config. */
+  stack: string;
+  region: string;
+  cidr: string;
+}
+
+/** Validated, defaulted configuration of one cell, plus the values derived from it. */
+export type DrConfig = Omit<ParsedDrConfig, "aws:region" | "cell" | "tier" | "targets"> & {
+  stackName: string;
+  region: string;
+  /** Short cell name used in regional resource names. Defaults to the region code (`use1`). */
+  cell: string;
+  tier: DrTier;
+  /** The home stack creates the global objects; every other stack joins them. */
+  role: CellRole;
+  targets: { rtoSeconds: number; rpoSeconds: number };
+  budget: RtoBudget;
+  peers: PeerCell[];
+};
+
+/**
+ * Validates a stack's raw config (`{"aws:region": ..., "dr:app": ..., ...}`, the shape of
+ * `pulumi.runtime.allConfig()` and of a stack YAML's `config:` block). Throws an
+ * InputValidationError listing every problem, each naming the key and the fix; nothing
+ * should be created from a config that fails here.
+ */
+export function loadDrConfig(stackName: string, raw: Record<string, unknown>): DrConfig {
+  const input: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === "aws:region") input[key] = value;
+    else if (key.startsWith(`${CONFIG_NAMESPACE}:`)) {
+      input[key.slice(CONFIG_NAMESPACE.length + 1)] = parseConfigValue(value);
+    }
+  }
+  const keyFor = (path: ReadonlyArray<PropertyKey>) => configKey(path);
+  const parsed = drConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new InputValidationError(
+      `Config of stack ${stackName}`,
+      fromZodIssues(parsed.error.issues, keyFor),
+    );
+  }
+  const c = parsed.data;
+  const issues = crossFieldIssues(stackName, c);
+  if (issues.length > 0) throw new InputValidationError(`Config of stack ${stackName}`, issues);
+
+  const tier = c.tier as DrTier;
+  const targets = {
+    rtoSeconds: c.targets.rtoSeconds ?? DR_TIERS[tier].rtoSeconds,
+    rpoSeconds: c.targets.rpoSeconds ?? DR_TIERS[tier].rpoSeconds,
+  };
+  const region = c["aws:region"];
+  const { "aws:region": _region, ...rest } = c;
+  return {
+    ...rest,
+    stackName,
+    region,
+    cell: c.cell ?? regionCode(region),
+    tier,
+    role: c.homeRegion === region ? "home" : "joiner",
+    targets,
+    budget: rtoBudget({
+      healthCheckIntervalSeconds: c.dns.healthCheckIntervalSeconds,
+      healthCheckFailureThreshold: c.dns.healthCheckFailureThreshold,
+      dnsTtlSeconds: c.dns.ttlSeconds,
+      promotionSeconds: c.aurora.promotionSeconds,
+    }),
+  };
+}
+
+/** `["dns", "ttlSeconds"]` -> `dr:dns.ttlSeconds`; `aws:region` stays as it is. */
+export function configKey(path: ReadonlyArray<PropertyKey>): string {
+  if (path.length === 0) return `${CONFIG_NAMESPACE}:<root>`;
+  const [head, ...rest] = path;
+  let key = head === "aws:region" ? "aws:region" : `${CONFIG_NAMESPACE}:${String(head)}`;
+  for (const part of rest) key += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
+  return key;
+}
+
+/** Structured values arrive from `allConfig()` as JSON text; scalars stay strings. */
+function parseConfigValue(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  const t = value.trim();
+  if (t.startsWith("{") || t.startsWith("[")) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+function crossFieldIssues(stackName: string, c: ParsedDrConfig): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const region = c["aws:region"];
+  const stackRegions = [region, ...c.peers.map((p) => p.region)];
+  if (!stackRegions.includes(c.homeRegion)) {
+    issues.push({
+      key: "dr:homeRegion",
+      message: `'${c.homeRegion}' is no stack's region (this stack: ${region}; peers: ${c.peers
+        .map((p) => p.region)
+        .join(", ")}). Set it to the region of the stack that owns the global objects.`,
+    });
+  }
+  const own = parseCidr(c.network.cidr);
+  const seenRegions = new Set<string>([region]);
+  c.peers.forEach((peer, i) => {
+    const key = `dr:peers[${i}]`;
+    if (peer.stack === stackName || peer.stack.endsWith(`/${stackName}`)) {
+      issues.push({ key: `${key}.stack`, message: `names this stack (${stackName}); list only the other cells.` });
+    }
+    if (seenRegions.has(peer.region)) {
+      issues.push({
+        key: `${key}.region`,
+        message:
+          peer.region === region
+            ? `is this stack's own region (${region}); a peer cell must be in another region.`
+            : `${peer.region} is listed twice; one cell per region.`,
+      });
+    }
+    seenRegions.add(peer.region);
+    const theirs = parseCidr(peer.cidr);
+    if (own && theirs && cidrsOverlap(own, theirs)) {
+      issues.push({
+        key: `${key}.cidr`,
+        message: `${peer.cidr} overlaps this cell's dr:network.cidr ${c.network.cidr}; give every cell its own block (e.g. 10.10.0.0/16, 10.20.0.0/16).`,
+      });
+    }
+    c.peers.slice(0, i).forEach((other, j) => {
+      const o = parseCidr(other.cidr);
+      if (o && theirs && cidrsOverlap(o, theirs)) {
+        issues.push({ key: `${key}.cidr`, message: `${peer.cidr} overlaps dr:peers[${j}].cidr ${other.cidr}; give every cell its own block.` });
+      }
+    });
+  });
+  const { minNodes, desiredNodes, maxNodes } = c.eks;
+  if (!(minNodes <= desiredNodes && desiredNodes <= maxNodes)) {
+    issues.push({
+      key: "dr:eks",
+      message: `needs minNodes <= desiredNodes <= maxNodes (got ${minNodes}, ${desiredNodes}, ${maxNodes}).`,
+    });
+  }
+  duplicates(c.dynamodb.tables.map((t) => t.name)).forEach((n) =>
+    issues.push({ key: "dr:dynamodb.tables", message: `table '${n}' is listed twice; table names must be unique.` }),
+  );
+  duplicates(c.msk.topics).forEach((n) =>
+    issues.push({ key: "dr:msk.topics", message: `topic '${n}' is listed twice.` }),
+  );
+  if (c.dns.serviceName === c.dns.writerName) {
+    issues.push({
+      key: "dr:dns.writerName",
+      message: `equals dr:dns.serviceName ('${c.dns.serviceName}'); the latency name and the failover writer name must differ.`,
+    });
+  }
+  return issues;
+}
+
+function duplicates(values: string[]): string[] {
+  return [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
+}

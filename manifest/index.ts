@@ -1,0 +1,2 @@
+export * from "./schema";
+export { parseManifest, readManifestFile, manifestAgeSeconds } from "./validate";

@@ -1,0 +1,128 @@
+import { DrManifest } from "./schema";
+
+/**
+ * A valid two-cell pair of manifests (us-east-1 home, eu-west-1 joiner) for unit tests of the
+ * policy pack and the failover commands that do not need a full offline render. The offline
+ * plan produces the real ones from the shipped stacks.
+ */
+export function sampleManifest(region: "us-east-1" | "eu-west-1" = "us-east-1"): DrManifest {
+  const home = region === "us-east-1";
+  const cell = home ? "use1" : "euw1";
+  const peerRegion = home ? "eu-west-1" : "us-east-1";
+  const acct = "123456789012";
+  const mrk = "mrk-0123456789abcdef0123456789abcdef";
+  return {
+    schemaVersion: 1,
+    app: "shop",
+    stack: `prod-${cell}`,
+    cell,
+    region,
+    homeRegion: "us-east-1",
+    roleAtCreation: home ? "home" : "joiner",
+    peers: [{ stack: home ? "prod-euw1" : "prod-use1", region: peerRegion }],
+    generatedAt: "2026-11-22T00:00:00.000Z",
+    targets: { tier: "tier0", rtoSeconds: 300, rpoSeconds: 5 },
+    budget: { detectionSeconds: 30, dnsTtlSeconds: 30, promotionSeconds: 120, totalSeconds: 180 },
+    network: { vpcId: `vpc-${cell}`, cidr: home ? "10.10.0.0/16" : "10.20.0.0/16", azCount: 3 },
+    endpoints: {
+      loadBalancerDnsName: `shop-${cell}-alb.${region}.elb.amazonaws.com`,
+      regionalName: `${cell}.shop.example.com`,
+      serviceName: "api.shop.example.com",
+      writerName: "writer.shop.example.com",
+    },
+    stores: {
+      aurora: {
+        engine: "aurora-postgresql",
+        engineVersion: "16.6",
+        globalClusterIdentifier: "shop-global",
+        globalClusterArn: `arn:aws:rds::${acct}:global-cluster:shop-global`,
+        clusterIdentifier: `shop-${cell}`,
+        clusterArn: `arn:aws:rds:${region}:${acct}:cluster:shop-${cell}`,
+        writerEndpoint: `shop-${cell}.cluster-abc.${region}.rds.amazonaws.com`,
+        readerEndpoint: `shop-${cell}.cluster-ro-abc.${region}.rds.amazonaws.com`,
+        proxyEndpoint: `shop-${cell}.proxy-abc.${region}.rds.amazonaws.com`,
+        instanceClass: "db.r7g.large",
+        instances: 2,
+      },
+      dynamodb: ["orders", "carts"].map((t) => ({
+        tableName: `shop-${t}`,
+        tableArn: `arn:aws:dynamodb:${region}:${acct}:table/shop-${t}`,
+        partitionKey: "pk",
+      })),
+      controlTable: {
+        tableName: "shop-dr-control",
+        tableArn: `arn:aws:dynamodb:${region}:${acct}:table/shop-dr-control`,
+        partitionKey: "pk",
+      },
+      msk: {
+        clusterArn: `arn:aws:kafka:${region}:${acct}:cluster/shop-${cell}/abcd-1`,
+        clusterName: `shop-${cell}`,
+        kafkaVersion: "3.8.x",
+        bootstrapBrokersIam: `b-1.shop-${cell}.kafka.${region}.amazonaws.com:9098`,
+        topics: ["orders", "payments"],
+        brokers: 3,
+        brokerInstanceType: "kafka.m7g.large",
+        replicatorArn: `arn:aws:kafka:${region}:${acct}:replicator/shop-${cell}-from-peer/ab12`,
+        sourceClusterArn: `arn:aws:kafka:${peerRegion}:${acct}:cluster/shop-${home ? "euw1" : "use1"}/abcd-1`,
+      },
+      cache: {
+        engine: "valkey",
+        engineVersion: "8.0",
+        replicationGroupId: `shop-${cell}`,
+        globalReplicationGroupId: "ldgnf-shop-global",
+        primaryEndpoint: `master.shop-${cell}.cache.amazonaws.com`,
+        nodeType: "cache.r7g.large",
+      },
+      s3: {
+        bucketName: `shop-${cell}-data-${acct}`,
+        bucketArn: `arn:aws:s3:::shop-${cell}-data-${acct}`,
+        replicationDestinations: [`arn:aws:s3:::shop-${home ? "euw1" : "use1"}-data-${acct}`],
+      },
+      kms: {
+        keyArn: `arn:aws:kms:${region}:${acct}:key/${mrk}`,
+        keyId: mrk,
+        multiRegion: true,
+        primaryKeyArn: `arn:aws:kms:us-east-1:${acct}:key/${mrk}`,
+      },
+      secrets: {
+        secretArn: `arn:aws:secretsmanager:us-east-1:${acct}:secret:shop-aurora-master-abc123`,
+        replicaRegions: ["eu-west-1"],
+      },
+      queue: {
+        queueUrl: `https://sqs.${region}.amazonaws.com/${acct}/shop-${cell}-work`,
+        queueArn: `arn:aws:sqs:${region}:${acct}:shop-${cell}-work`,
+        deadLetterQueueArn: `arn:aws:sqs:${region}:${acct}:shop-${cell}-work-dlq`,
+      },
+    },
+    traffic: {
+      hostedZoneId: "Z04912345EXAMPLE0DR",
+      ttlSeconds: 30,
+      healthCheck: {
+        healthCheckId: `hc-https-${cell}`,
+        writerHealthCheckId: `hc-writer-${cell}`,
+        path: "/healthz",
+        intervalSeconds: 10,
+        failureThreshold: 3,
+      },
+      latencyRecord: { name: "api.shop.example.com", setIdentifier: cell },
+      failoverRecord: {
+        name: "writer.shop.example.com",
+        setIdentifier: cell,
+        role: home ? "PRIMARY" : "SECONDARY",
+      },
+      switch: {
+        type: "cloudwatch-gate",
+        namespace: "DR/TrafficSwitch",
+        metricName: "WriterGate",
+        dimensions: { App: "shop", Cell: cell },
+        gates: ["us-east-1", "eu-west-1"].map((r) => ({
+          region: r,
+          alarmName: `shop-${cell}-writer-gate-${r}`,
+          healthCheckId: `hc-gate-${cell}-${r}`,
+        })),
+      },
+    },
+    capacity: { eksInstanceType: "m7i.large", eksDesiredNodes: 3, eksMaxNodes: 6 },
+    deferred: [],
+  };
+}

@@ -1,0 +1,176 @@
+import { z } from "zod";
+
+/*
+ * The DR manifest: the typed stack output `drManifest` that each cell publishes. It is the
+ * contract between the cells (peers read it through StackReference), the policy pack (peer
+ * parity) and the failover commands (which never need the Pulumi backend: they read the
+ * manifest from a file). Bump MANIFEST_SCHEMA_VERSION on any breaking change.
+ */
+
+export const MANIFEST_SCHEMA_VERSION = 1;
+
+/** The name of the stack output that carries the manifest. */
+export const MANIFEST_OUTPUT = "drManifest";
+
+const arn = z.string().regex(/^arn:aws[\w-]*:[\w-]+:[\w-]*:\d{0,12}:.+$/, {
+  error: "must be an AWS ARN.",
+});
+const nonEmpty = z.string().min(1, { error: "must not be empty." });
+const seconds = z.number().nonnegative({ error: "must be a number of seconds, 0 or more." });
+
+export const auroraStoreSchema = z.strictObject({
+  engine: z.enum(["aurora-postgresql", "aurora-mysql"]),
+  engineVersion: nonEmpty,
+  globalClusterIdentifier: nonEmpty,
+  globalClusterArn: arn,
+  clusterIdentifier: nonEmpty,
+  clusterArn: arn,
+  writerEndpoint: nonEmpty,
+  readerEndpoint: nonEmpty,
+  proxyEndpoint: nonEmpty,
+  instanceClass: nonEmpty,
+  instances: z.number().int().positive(),
+});
+
+export const dynamoTableSchema = z.strictObject({
+  /** The global table's name, the same in every region. */
+  tableName: nonEmpty,
+  /** This region's table (or replica) ARN. */
+  tableArn: arn,
+  partitionKey: nonEmpty,
+  sortKey: nonEmpty.optional(),
+});
+
+export const mskStoreSchema = z.strictObject({
+  clusterArn: arn,
+  clusterName: nonEmpty,
+  kafkaVersion: nonEmpty,
+  bootstrapBrokersIam: nonEmpty,
+  topics: z.array(nonEmpty),
+  brokers: z.number().int().positive(),
+  brokerInstanceType: nonEmpty,
+  /** The replicator in this cell that pulls from the peer; null until the peer exists. */
+  replicatorArn: arn.nullable(),
+  /** The peer MSK cluster the replicator pulls from; null until the peer exists. */
+  sourceClusterArn: arn.nullable(),
+});
+
+export const cacheStoreSchema = z.strictObject({
+  engine: z.enum(["valkey", "redis"]),
+  engineVersion: nonEmpty,
+  replicationGroupId: nonEmpty,
+  /** AWS prefixes the id it is given; null until the home cell's manifest is readable. */
+  globalReplicationGroupId: nonEmpty.nullable(),
+  primaryEndpoint: nonEmpty,
+  nodeType: nonEmpty,
+});
+
+export const trafficSwitchSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("cloudwatch-gate"),
+    /**
+     * Gate alarms for this cell, one per cell region; Route 53 treats the writer as down when
+     * any gate is closed. Closing one takes a single PutMetricData in any healthy region.
+     */
+    namespace: nonEmpty,
+    metricName: nonEmpty,
+    dimensions: z.record(z.string(), z.string()),
+    gates: z.array(
+      z.strictObject({ region: nonEmpty, alarmName: nonEmpty, healthCheckId: nonEmpty }),
+    ),
+  }),
+  z.strictObject({
+    type: z.literal("arc-routing-control"),
+    clusterArn: arn,
+    routingControlArn: arn,
+    healthCheckId: nonEmpty,
+  }),
+]);
+
+export const drManifestSchema = z.strictObject({
+  schemaVersion: z.literal(MANIFEST_SCHEMA_VERSION, {
+    error: `must be ${MANIFEST_SCHEMA_VERSION}; re-export the manifest with this version of the tool.`,
+  }),
+  app: nonEmpty,
+  stack: nonEmpty,
+  cell: nonEmpty,
+  region: nonEmpty,
+  homeRegion: nonEmpty,
+  /** Which side created the global objects. Which region *writes* is a runtime fact. */
+  roleAtCreation: z.enum(["home", "joiner"]),
+  peers: z.array(z.strictObject({ stack: nonEmpty, region: nonEmpty })),
+  /** ISO time of the render that produced the manifest; failover warns when it is old. */
+  generatedAt: z.iso.datetime({ error: "must be an ISO 8601 time." }),
+  targets: z.strictObject({ tier: nonEmpty, rtoSeconds: seconds, rpoSeconds: seconds }),
+  budget: z.strictObject({
+    detectionSeconds: seconds,
+    dnsTtlSeconds: seconds,
+    promotionSeconds: seconds,
+    totalSeconds: seconds,
+  }),
+  network: z.strictObject({ vpcId: nonEmpty, cidr: nonEmpty, azCount: z.number().int() }),
+  endpoints: z.strictObject({
+    loadBalancerDnsName: nonEmpty,
+    regionalName: nonEmpty,
+    serviceName: nonEmpty,
+    writerName: nonEmpty,
+  }),
+  stores: z.strictObject({
+    /** Null on a joiner until the home cell's manifest is readable. */
+    aurora: auroraStoreSchema.nullable(),
+    dynamodb: z.array(dynamoTableSchema),
+    /** The table the failover commands use for write fences (a global table too). */
+    controlTable: dynamoTableSchema.nullable(),
+    msk: mskStoreSchema,
+    cache: cacheStoreSchema,
+    s3: z.strictObject({
+      bucketName: nonEmpty,
+      bucketArn: arn,
+      /** Peer buckets this bucket replicates to; empty until the peers exist. */
+      replicationDestinations: z.array(arn),
+    }),
+    kms: z.strictObject({
+      keyArn: arn,
+      keyId: nonEmpty,
+      multiRegion: z.boolean(),
+      /** The primary key's ARN; equals keyArn in the home cell. */
+      primaryKeyArn: arn,
+    }),
+    secrets: z.strictObject({ secretArn: arn, replicaRegions: z.array(nonEmpty) }),
+    queue: z.strictObject({ queueUrl: nonEmpty, queueArn: arn, deadLetterQueueArn: arn }),
+  }),
+  traffic: z.strictObject({
+    hostedZoneId: nonEmpty,
+    ttlSeconds: seconds,
+    healthCheck: z.strictObject({
+      /** The cell's HTTPS health check (latency record). */
+      healthCheckId: nonEmpty,
+      /** Calculated check: HTTPS healthy AND switch on (writer failover record). */
+      writerHealthCheckId: nonEmpty,
+      path: nonEmpty,
+      intervalSeconds: z.number().int(),
+      failureThreshold: z.number().int(),
+    }),
+    latencyRecord: z.strictObject({ name: nonEmpty, setIdentifier: nonEmpty }),
+    failoverRecord: z.strictObject({
+      name: nonEmpty,
+      setIdentifier: nonEmpty,
+      role: z.enum(["PRIMARY", "SECONDARY"]),
+    }),
+    switch: trafficSwitchSchema,
+  }),
+  capacity: z.strictObject({
+    eksInstanceType: nonEmpty,
+    eksDesiredNodes: z.number().int(),
+    eksMaxNodes: z.number().int(),
+  }),
+  /** What a later `pulumi up` adds once the peers' manifests are readable. */
+  deferred: z.array(nonEmpty),
+});
+
+export type DrManifest = z.infer<typeof drManifestSchema>;
+export type AuroraStore = z.infer<typeof auroraStoreSchema>;
+export type DynamoTableEntry = z.infer<typeof dynamoTableSchema>;
+export type MskStore = z.infer<typeof mskStoreSchema>;
+export type CacheStore = z.infer<typeof cacheStoreSchema>;
+export type TrafficSwitch = z.infer<typeof trafficSwitchSchema>;
