@@ -21,6 +21,9 @@ export function globalName(app: string, role: string): string {
 }
 
 /** Tags on every resource of a cell; the policy pack and cost reports key on them. */
-export function cellTags(id: CellIdentity, extra: Record<string, string> = {}): Record<string, string> {
+export function cellTags(
+  id: CellIdentity,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return { "dr:app": id.app, "dr:cell": id.cell, "dr:region": id.region, ...extra };
 }

@@ -121,7 +121,10 @@ function crossFieldIssues(stackName: string, c: ParsedDrConfig): InputIssue[] {
   c.peers.forEach((peer, i) => {
     const key = `dr:peers[${i}]`;
     if (peer.stack === stackName || peer.stack.endsWith(`/${stackName}`)) {
-      issues.push({ key: `${key}.stack`, message: `names this stack (${stackName}); list only the other cells.` });
+      issues.push({
+        key: `${key}.stack`,
+        message: `names this stack (${stackName}); list only the other cells.`,
+      });
     }
     if (seenRegions.has(peer.region)) {
       issues.push({
@@ -143,7 +146,10 @@ function crossFieldIssues(stackName: string, c: ParsedDrConfig): InputIssue[] {
     c.peers.slice(0, i).forEach((other, j) => {
       const o = parseCidr(other.cidr);
       if (o && theirs && cidrsOverlap(o, theirs)) {
-        issues.push({ key: `${key}.cidr`, message: `${peer.cidr} overlaps dr:peers[${j}].cidr ${other.cidr}; give every cell its own block.` });
+        issues.push({
+          key: `${key}.cidr`,
+          message: `${peer.cidr} overlaps dr:peers[${j}].cidr ${other.cidr}; give every cell its own block.`,
+        });
       }
     });
   });
@@ -155,7 +161,10 @@ function crossFieldIssues(stackName: string, c: ParsedDrConfig): InputIssue[] {
     });
   }
   duplicates(c.dynamodb.tables.map((t) => t.name)).forEach((n) =>
-    issues.push({ key: "dr:dynamodb.tables", message: `table '${n}' is listed twice; table names must be unique.` }),
+    issues.push({
+      key: "dr:dynamodb.tables",
+      message: `table '${n}' is listed twice; table names must be unique.`,
+    }),
   );
   duplicates(c.msk.topics).forEach((n) =>
     issues.push({ key: "dr:msk.topics", message: `topic '${n}' is listed twice.` }),

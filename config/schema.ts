@@ -60,11 +60,9 @@ export const peerSchema = z.strictObject({
 });
 
 export const tableSchema = z.strictObject({
-  name: z
-    .string({ error: "must be a table name." })
-    .regex(/^[a-zA-Z0-9_.-]{3,200}$/, {
-      error: "must be 3-200 characters of a-z, A-Z, 0-9, '_', '-' or '.' (DynamoDB's rule).",
-    }),
+  name: z.string({ error: "must be a table name." }).regex(/^[a-zA-Z0-9_.-]{3,200}$/, {
+    error: "must be 3-200 characters of a-z, A-Z, 0-9, '_', '-' or '.' (DynamoDB's rule).",
+  }),
   partitionKey: z.string({ error: "must name the table's partition key attribute." }).min(1),
   partitionKeyType: z
     .enum(["S", "N", "B"], { error: "must be S, N or B (DynamoDB scalar types)." })
@@ -80,17 +78,20 @@ export const trafficSwitchSchema = z.discriminatedUnion(
     z.strictObject({
       type: z.literal("arc-routing-control"),
       /** The ARC cluster that owns the routing control (created outside this project). */
-      clusterArn: z
-        .string()
-        .regex(/^arn:aws:route53-recovery-control::\d{12}:cluster\/[\w-]+$/, {
-          error: "must be an ARC cluster ARN (arn:aws:route53-recovery-control::<acct>:cluster/<id>).",
-        }),
+      clusterArn: z.string().regex(/^arn:aws:route53-recovery-control::\d{12}:cluster\/[\w-]+$/, {
+        error:
+          "must be an ARC cluster ARN (arn:aws:route53-recovery-control::<acct>:cluster/<id>).",
+      }),
       /** The routing control that gates this cell as the writer. */
       routingControlArn: z
         .string()
-        .regex(/^arn:aws:route53-recovery-control::\d{12}:controlpanel\/[\w-]+\/routingcontrol\/[\w-]+$/, {
-          error: "must be an ARC routing control ARN (...:controlpanel/<id>/routingcontrol/<id>).",
-        }),
+        .regex(
+          /^arn:aws:route53-recovery-control::\d{12}:controlpanel\/[\w-]+\/routingcontrol\/[\w-]+$/,
+          {
+            error:
+              "must be an ARC routing control ARN (...:controlpanel/<id>/routingcontrol/<id>).",
+          },
+        ),
     }),
   ],
   { error: "must have type 'cloudwatch-gate' (default) or 'arc-routing-control'." },
@@ -115,7 +116,9 @@ export const drConfigSchema = z.strictObject({
     .default({}),
   peers: z
     .array(peerSchema, { error: "must be a list of {stack, region, cidr}, one per peer cell." })
-    .min(1, { error: "must list at least one peer cell: a DR cell needs somewhere to fail over to." }),
+    .min(1, {
+      error: "must list at least one peer cell: a DR cell needs somewhere to fail over to.",
+    }),
   network: z.strictObject({
     cidr,
     azCount: int(3, 6, "availability zones; at least 3 so one AZ loss keeps a quorum").default(3),
@@ -123,10 +126,14 @@ export const drConfigSchema = z.strictObject({
   dns: z.strictObject({
     hostedZoneId: z
       .string({ error: "must be the Route 53 public hosted zone id, e.g. Z0123456789ABCDEFGHIJ." })
-      .regex(/^Z[A-Z0-9]{5,32}$/, { error: "must be a Route 53 hosted zone id such as Z0123456789ABC." }),
+      .regex(/^Z[A-Z0-9]{5,32}$/, {
+        error: "must be a Route 53 hosted zone id such as Z0123456789ABC.",
+      }),
     zoneName: z
       .string({ error: "must be the hosted zone's domain, e.g. example.com." })
-      .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, { error: "must be a lowercase domain such as example.com." }),
+      .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, {
+        error: "must be a lowercase domain such as example.com.",
+      }),
     serviceName: name("the latency-routed read name, relative to the zone", 40).default("api"),
     writerName: name("the failover-routed writer name, relative to the zone", 40).default("writer"),
     ttlSeconds: int(1, 60, "TTL of health-checked records; over 60 s slows failover").default(60),
@@ -158,11 +165,18 @@ export const drConfigSchema = z.strictObject({
       desiredNodes: int(1, 100, "node group desired size").default(3),
       maxNodes: int(1, 100, "node group maximum").default(6),
     })
-    .default({ version: "1.33", instanceType: "m7i.large", minNodes: 2, desiredNodes: 3, maxNodes: 6 }),
+    .default({
+      version: "1.33",
+      instanceType: "m7i.large",
+      minNodes: 2,
+      desiredNodes: 3,
+      maxNodes: 6,
+    }),
   aurora: z.strictObject({
     engine: z
       .enum(["aurora-postgresql", "aurora-mysql"], {
-        error: "must be aurora-postgresql or aurora-mysql (the engines Aurora Global Database supports).",
+        error:
+          "must be aurora-postgresql or aurora-mysql (the engines Aurora Global Database supports).",
       })
       .default("aurora-postgresql"),
     engineVersion: z
@@ -170,12 +184,18 @@ export const drConfigSchema = z.strictObject({
       .regex(/^\d+\.\d+(\.[\w.]+)?$/, { error: "must be an exact engine version such as 16.4." }),
     instanceClass: z
       .string()
-      .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be a DB instance class such as db.r7g.large." })
+      .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, {
+        error: "must be a DB instance class such as db.r7g.large.",
+      })
       .default("db.r7g.large"),
-    instances: int(1, 15, "instances per regional cluster; 2+ for an in-region failover").default(2),
+    instances: int(1, 15, "instances per regional cluster; 2+ for an in-region failover").default(
+      2,
+    ),
     databaseName: z
       .string()
-      .regex(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/, { error: "must be a database name (letter first, then a-z, 0-9, _)." })
+      .regex(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/, {
+        error: "must be a database name (letter first, then a-z, 0-9, _).",
+      })
       .default("app"),
     masterUsername: z
       .string()
@@ -193,10 +213,14 @@ export const drConfigSchema = z.strictObject({
   msk: z.strictObject({
     kafkaVersion: z
       .string({ error: "must be the MSK Kafka version, e.g. 3.8.x." })
-      .regex(/^\d+\.\d+\.(\d+|x)(\.kraft)?$/, { error: "must be a Kafka version such as 3.8.x or 3.6.0." }),
+      .regex(/^\d+\.\d+\.(\d+|x)(\.kraft)?$/, {
+        error: "must be a Kafka version such as 3.8.x or 3.6.0.",
+      }),
     brokerInstanceType: z
       .string()
-      .regex(/^kafka\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be an MSK broker type such as kafka.m7g.large." })
+      .regex(/^kafka\.[a-z0-9]+\.[a-z0-9]+$/, {
+        error: "must be an MSK broker type such as kafka.m7g.large.",
+      })
       .default("kafka.m7g.large"),
     brokersPerAz: int(1, 10, "brokers in each availability zone").default(1),
     volumeGb: int(1, 16384, "EBS storage per broker").default(100),
@@ -211,13 +235,19 @@ export const drConfigSchema = z.strictObject({
       .regex(/^\d+\.\d+(\.\d+)?$/, { error: "must be an engine version such as 7.2." }),
     nodeType: z
       .string()
-      .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be a node type such as cache.r7g.large." })
+      .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, {
+        error: "must be a node type such as cache.r7g.large.",
+      })
       .default("cache.r7g.large"),
     replicas: int(1, 5, "read replicas per shard; 1+ for Multi-AZ").default(1),
   }),
   queue: z
     .strictObject({
-      maxReceiveCount: int(1, 1000, "receives before a message goes to the dead-letter queue").default(5),
+      maxReceiveCount: int(
+        1,
+        1000,
+        "receives before a message goes to the dead-letter queue",
+      ).default(5),
       visibilityTimeoutSeconds: int(0, 43200, "SQS visibility timeout").default(60),
     })
     .default({ maxReceiveCount: 5, visibilityTimeoutSeconds: 60 }),
@@ -228,7 +258,12 @@ export const drConfigSchema = z.strictObject({
       mskLagSeconds: int(1, 3600, "MSK Replicator ReplicationLatency alarm").default(60),
       loadBalancer5xxPerMinute: int(1, 100000, "load balancer 5xx alarm").default(50),
     })
-    .default({ auroraLagSeconds: 5, dynamodbLagSeconds: 5, mskLagSeconds: 60, loadBalancer5xxPerMinute: 50 }),
+    .default({
+      auroraLagSeconds: 5,
+      dynamodbLagSeconds: 5,
+      mskLagSeconds: 60,
+      loadBalancer5xxPerMinute: 50,
+    }),
 });
 
 export type RawDrConfig = z.input<typeof drConfigSchema>;

@@ -43,6 +43,9 @@ describe("manifest validator", () => {
     const bad = path.join(dir, "bad.json");
     fs.writeFileSync(bad, "{ nope");
     assert.throws(() => readManifestFile(bad), /is not JSON .*pulumi stack output --json/);
-    assert.throws(() => readManifestFile(path.join(dir, "missing.json")), /cannot be read \(ENOENT\)/);
+    assert.throws(
+      () => readManifestFile(path.join(dir, "missing.json")),
+      /cannot be read \(ENOENT\)/,
+    );
   });
 });

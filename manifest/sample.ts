@@ -59,6 +59,8 @@ export function sampleManifest(region: "us-east-1" | "eu-west-1" = "us-east-1"):
         clusterName: `shop-${cell}`,
         kafkaVersion: "3.8.x",
         bootstrapBrokersIam: `b-1.shop-${cell}.kafka.${region}.amazonaws.com:9098`,
+        clientSubnetIds: [`subnet-${cell}-a`, `subnet-${cell}-b`, `subnet-${cell}-c`],
+        securityGroupIds: [`sg-${cell}-msk`],
         topics: ["orders", "payments"],
         brokers: 3,
         brokerInstanceType: "kafka.m7g.large",

@@ -46,6 +46,9 @@ export const mskStoreSchema = z.strictObject({
   clusterName: nonEmpty,
   kafkaVersion: nonEmpty,
   bootstrapBrokersIam: nonEmpty,
+  /** Where a peer's replicator attaches to this cluster (its VPC config for this side). */
+  clientSubnetIds: z.array(nonEmpty),
+  securityGroupIds: z.array(nonEmpty),
   topics: z.array(nonEmpty),
   brokers: z.number().int().positive(),
   brokerInstanceType: nonEmpty,

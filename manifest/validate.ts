@@ -29,7 +29,10 @@ export function readManifestFile(file: string): DrManifest {
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
     throw new InputValidationError(file, [
-      { key: "<file>", message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check the path.` },
+      {
+        key: "<file>",
+        message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check the path.`,
+      },
     ]);
   }
   let json: unknown;
@@ -37,7 +40,10 @@ export function readManifestFile(file: string): DrManifest {
     json = JSON.parse(text);
   } catch (e) {
     throw new InputValidationError(file, [
-      { key: "<file>", message: `is not JSON (${(e as Error).message}); write it with 'pulumi stack output --json > ${file}'.` },
+      {
+        key: "<file>",
+        message: `is not JSON (${(e as Error).message}); write it with 'pulumi stack output --json > ${file}'.`,
+      },
     ]);
   }
   return parseManifest(json, file);

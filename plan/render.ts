@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { computedOutputs, MOCK_ACCOUNT_ID } from "./mocks";
+import { INVOKES } from "./mocks/invokes";
 
 /**
  * Renders a Pulumi program offline with Pulumi's mock runtime: no CLI, no engine, no cloud.
@@ -75,7 +76,10 @@ export async function renderProgram(opts: RenderOptions): Promise<Render> {
   const project = opts.project ?? "dr";
   const organization = opts.organization ?? "organization";
   const region = opts.config["aws:region"] ?? "us-east-1";
-  const custom = new Map<string, { inputs: Record<string, unknown>; state: Record<string, unknown>; id?: string }>();
+  const custom = new Map<
+    string,
+    { inputs: Record<string, unknown>; state: Record<string, unknown>; id?: string }
+  >();
   const order: string[] = [];
   const options = new Map<string, Omit<RenderedResource, "inputs" | "state" | "id">>();
   const names = new WeakMap<object, string>();
@@ -92,7 +96,12 @@ export async function renderProgram(opts: RenderOptions): Promise<Render> {
           result = { id: ref, state: { name: ref, outputs: lookupStack(opts.stackOutputs, ref) } };
         } else {
           const resourceRegion = typeof inputs.region === "string" ? inputs.region : region;
-          const mocked: MockedResource = { type: args.type, name: args.name, inputs, region: resourceRegion };
+          const mocked: MockedResource = {
+            type: args.type,
+            name: args.name,
+            inputs,
+            region: resourceRegion,
+          };
           const computed = computedOutputs(mocked);
           const state = { ...inputs, ...computed.state, ...(opts.overrideState?.(mocked) ?? {}) };
           result = { id: computed.id, state };
@@ -101,6 +110,8 @@ export async function renderProgram(opts: RenderOptions): Promise<Render> {
         return result;
       },
       call(args) {
+        const invoke = INVOKES[args.token];
+        if (invoke) return invoke((args.inputs ?? {}) as Record<string, unknown>, region);
         throw new Error(
           `The offline render does not know the invoke ${args.token}; add it to plan/mocks or avoid it in the program.`,
         );
@@ -129,14 +140,18 @@ export async function renderProgram(opts: RenderOptions): Promise<Render> {
           custom: args.resource instanceof pulumi.CustomResource,
           protect: args.opts.protect === true,
           ignoreChanges: [...(args.opts.ignoreChanges ?? [])],
-          deleteBeforeReplace: (args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
+          deleteBeforeReplace:
+            (args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
           retainOnDelete: args.opts.retainOnDelete === true,
         });
         return undefined;
       });
       const out = (await opts.program()) ?? {};
       for (const [name, value] of Object.entries(out)) {
-        if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value as pulumi.Output<unknown>))) {
+        if (
+          pulumi.Output.isInstance(value) &&
+          (await pulumi.isSecret(value as pulumi.Output<unknown>))
+        ) {
           secretOutputs.push(name);
         }
       }

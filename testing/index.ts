@@ -32,13 +32,18 @@ export function byType(render: Render, type: string): RenderedResource[] {
 export function oneOf(render: Render, type: string): RenderedResource {
   const found = byType(render, type);
   if (found.length !== 1) {
-    throw new Error(`expected exactly one ${type}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+    throw new Error(
+      `expected exactly one ${type}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`,
+    );
   }
   return found[0];
 }
 
 export function named(render: Render, name: string): RenderedResource {
   const found = render.resources.find((r) => r.name === name);
-  if (!found) throw new Error(`no resource named ${name}; have ${render.resources.map((r) => r.name).join(", ")}`);
+  if (!found)
+    throw new Error(
+      `no resource named ${name}; have ${render.resources.map((r) => r.name).join(", ")}`,
+    );
   return found;
 }

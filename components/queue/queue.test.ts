@@ -7,7 +7,12 @@ describe("components/queue WorkQueue", () => {
 
   it("redrives to its dead-letter queue after maxReceiveCount receives", async () => {
     const render = await renderComponent(
-      () => new WorkQueue("q", { identity, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k", maxReceiveCount: 7 }),
+      () =>
+        new WorkQueue("q", {
+          identity,
+          kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
+          maxReceiveCount: 7,
+        }),
     );
     const queue = named(render, "q-queue");
     const dlq = named(render, "q-deadLetterQueue");

@@ -5,7 +5,17 @@ export const MOCK_ACCOUNT_ID = "123456789012";
 
 /** The name AWS would show: the explicit physical name input if any, else the Pulumi name. */
 export function physicalName(r: MockedResource): string {
-  for (const k of ["name", "bucket", "clusterIdentifier", "identifier", "globalClusterIdentifier", "replicationGroupId", "clusterName", "replicatorName", "tableName"]) {
+  for (const k of [
+    "name",
+    "bucket",
+    "clusterIdentifier",
+    "identifier",
+    "globalClusterIdentifier",
+    "replicationGroupId",
+    "clusterName",
+    "replicatorName",
+    "tableName",
+  ]) {
     const v = r.inputs[k];
     if (typeof v === "string" && v.length > 0) return v;
   }

@@ -1,6 +1,8 @@
 import type { MockedResource } from "../render";
-import { DATA_STORE_OUTPUTS } from "./dataStores";
-import { PLATFORM_OUTPUTS } from "./platform";
+import { AURORA_KMS_SECRETS_OUTPUTS } from "./auroraKmsSecrets";
+import { TABLES_CACHE_STORAGE_OUTPUTS } from "./tablesCacheStorage";
+import { NETWORK_COMPUTE_OUTPUTS } from "./networkCompute";
+import { STREAMING_TRAFFIC_OUTPUTS } from "./streamingTraffic";
 import { arnFor, MOCK_ACCOUNT_ID, physicalName } from "./common";
 
 /**
@@ -10,7 +12,12 @@ import { arnFor, MOCK_ACCOUNT_ID, physicalName } from "./common";
  */
 export type OutputsFor = (r: MockedResource) => Record<string, unknown>;
 
-const BY_TYPE: Record<string, OutputsFor> = { ...DATA_STORE_OUTPUTS, ...PLATFORM_OUTPUTS };
+const BY_TYPE: Record<string, OutputsFor> = {
+  ...AURORA_KMS_SECRETS_OUTPUTS,
+  ...TABLES_CACHE_STORAGE_OUTPUTS,
+  ...NETWORK_COMPUTE_OUTPUTS,
+  ...STREAMING_TRAFFIC_OUTPUTS,
+};
 
 export function computedOutputs(r: MockedResource): { id: string; state: Record<string, unknown> } {
   const specific = BY_TYPE[r.type]?.(r) ?? {};
