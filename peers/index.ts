@@ -1,0 +1,2 @@
+export { readPeers, checkPeerManifest, homeManifest, qualifyStackName } from "./peers";
+export type { PeerRead } from "./peers";
