@@ -89,7 +89,7 @@ export async function renderProgram(opts: RenderOptions): Promise<Render> {
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+        const inputs = withResourcesAsUrns((args.inputs ?? {}) as Record<string, unknown>);
         let result: { id: string; state: Record<string, unknown> };
         if (args.type === "pulumi:pulumi:StackReference") {
           const ref = String(inputs.name ?? args.name);
@@ -130,6 +130,9 @@ export async function renderProgram(opts: RenderOptions): Promise<Render> {
   try {
     const result = await pulumi.runtime.runInPulumiStack(async () => {
       pulumi.runtime.registerStackTransformation((args) => {
+        // A resource passed as another's input comes back as a rehydrated reference (it has a
+        // URN already); it is not a new registration and must not overwrite the original's record.
+        if (args.opts.urn !== undefined) return undefined;
         names.set(args.resource, args.name);
         const k = key(args.type, args.name);
         if (!options.has(k)) order.push(k);
@@ -172,6 +175,19 @@ export async function renderProgram(opts: RenderOptions): Promise<Render> {
       return { ...o, inputs: c?.inputs ?? {}, state: c?.state ?? {}, id: c?.id };
     });
   return { project, stack: opts.stack, resources, outputs, secretOutputs, logs };
+}
+
+/** Resource references in inputs are recorded as their URNs, as the engine would send them. */
+function withResourcesAsUrns(inputs: Record<string, unknown>): Record<string, unknown> {
+  const convert = (v: unknown): unknown => {
+    if (pulumi.Resource.isInstance(v)) return `urn:resource:${(v as unknown as { __name?: string }).__name ?? "?"}`;
+    if (Array.isArray(v)) return v.map(convert);
+    if (v !== null && typeof v === "object") {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, convert(x)]));
+    }
+    return v;
+  };
+  return convert(inputs) as Record<string, unknown>;
 }
 
 function lookupStack(

@@ -38,6 +38,16 @@ export const OUT_OF_BAND_PROPERTIES: Readonly<Record<string, readonly string[]>>
     "engineVersion",
   ],
   "aws:elasticache/replicationGroup:ReplicationGroup": ["engineVersion", "parameterGroupName"],
+  "aws:route53/healthCheck:HealthCheck": [
+    // The last-resort, control-plane fence (UpdateHealthCheck) inverts a writer health check;
+    // a later `pulumi up` must not silently un-fence the cell. The program never sets it.
+    "invertHealthcheck",
+  ],
+  "aws:eks/nodeGroup:NodeGroup": [
+    // A failover scales the surviving cell's nodes up (so may an autoscaler); a later
+    // `pulumi up` must not scale the new writer back down.
+    "scalingConfig.desiredSize",
+  ],
 };
 
 /**

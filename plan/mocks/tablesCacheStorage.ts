@@ -1,4 +1,5 @@
 import type { OutputsFor } from "./index";
+import type { MockedResource } from "../render";
 import { MOCK_ACCOUNT_ID, physicalName, stableHex } from "./common";
 
 /** Computed outputs of DynamoDB, ElastiCache, S3 and SQS. */
@@ -32,12 +33,30 @@ export const TABLES_CACHE_STORAGE_OUTPUTS: Record<string, OutputsFor> = {
       arn: `arn:aws:elasticache::${MOCK_ACCOUNT_ID}:globalreplicationgroup:${id}`,
     };
   },
-  "aws:s3/bucket:Bucket": (r) => ({
-    arn: `arn:aws:s3:::${physicalName(r)}`,
-    bucketDomainName: `${physicalName(r)}.s3.amazonaws.com`,
-  }),
+  "aws:s3/bucket:Bucket": (r) => {
+    const name = bucketName(r);
+    return {
+      id: name,
+      bucket: name,
+      arn: `arn:aws:s3:::${name}`,
+      bucketDomainName: `${name}.s3.amazonaws.com`,
+      bucketRegionalDomainName: `${name}.s3.${r.region}.amazonaws.com`,
+      region: r.region,
+    };
+  },
   "aws:sqs/queue:Queue": (r) => ({
     arn: `arn:aws:sqs:${r.region}:${MOCK_ACCOUNT_ID}:${physicalName(r)}`,
     url: `https://sqs.${r.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${physicalName(r)}`,
   }),
 };
+
+/**
+ * The name AWS would give a bucket: the explicit `bucket`, else the prefix or the Pulumi name
+ * (lowercased) plus a random-looking suffix, as Pulumi's autonaming does.
+ */
+function bucketName(r: MockedResource): string {
+  if (typeof r.inputs.bucket === "string" && r.inputs.bucket.length > 0) return r.inputs.bucket;
+  const prefix =
+    typeof r.inputs.bucketPrefix === "string" ? r.inputs.bucketPrefix : `${r.name.toLowerCase()}-`;
+  return `${prefix}${stableHex(r.name, 7)}`;
+}

@@ -1,0 +1,375 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { DrConfig } from "../../config";
+import type { DrManifest } from "../../manifest";
+import { MANIFEST_SCHEMA_VERSION } from "../../manifest";
+import { homeManifest, PeerRead } from "../../peers";
+import { globalName, CellIdentity } from "../naming";
+import { CellNetwork } from "../network";
+import { CellKey } from "../kms";
+import { CellCompute } from "../compute";
+import { AuroraGlobalDatabase } from "../aurora";
+import { replicaSecretArn } from "../secrets";
+import { GlobalTables } from "../dynamodb";
+import { StreamingCell } from "../msk";
+import { CacheCell } from "../cache";
+import { ReplicatedBucket } from "../storage";
+import { WorkQueue } from "../queue";
+import { CellTraffic } from "../traffic";
+import { CellObservability } from "../observability";
+
+export interface RegionalCellArgs {
+  /** The validated stack config (`loadDrConfig`). */
+  config: DrConfig;
+  /** The peers' DR manifests as read through StackReferences (`readPeers`). */
+  peers: PeerRead[];
+  /** Stamped into the manifest; defaults to now. Tests pin it for stable renders. */
+  generatedAt?: string;
+}
+
+/** What the cell could not build yet because a peer has not published its manifest. */
+export interface Deferral {
+  what: string;
+  waitsFor: string;
+}
+
+/**
+ * One regional cell: identical in every region, only region-specific values differ. The home
+ * cell creates the global objects; every other cell joins them. Which cell writes is decided
+ * at run time by the failover commands, never here.
+ */
+export class RegionalCell extends pulumi.ComponentResource {
+  /** The DR manifest: the contract with the peers, the policy pack and the failover commands. */
+  readonly manifest: pulumi.Output<DrManifest>;
+  readonly deferred: Deferral[];
+
+  constructor(name: string, args: RegionalCellArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("dr:cell:RegionalCell", name, {}, opts);
+    const out = createRegionalCell(name, args, this);
+    this.manifest = out.manifest;
+    this.deferred = out.deferred;
+    this.registerOutputs({ manifest: this.manifest });
+  }
+}
+
+/** The joiner's view of the home cell; fails with the deploy order when it is missing. */
+export function requireHome(config: DrConfig, peers: PeerRead[], parent: pulumi.Resource): DrManifest | undefined {
+  if (config.role === "home") return undefined;
+  const home = homeManifest(config, peers);
+  if (!home) {
+    const homePeer = config.peers.find((p) => p.region === config.homeRegion)!;
+    throw new pulumi.ResourceError(
+      `Stack ${config.stackName} joins the global objects of the home cell (${config.homeRegion}, ` +
+        `stack ${homePeer.stack}), whose DR manifest is not readable yet. Deploy the home cell first: ` +
+        `'pulumi up -s ${homePeer.stack}', then run 'pulumi up -s ${config.stackName}' again (README: deploy order).`,
+      parent,
+    );
+  }
+  if (!home.stores.aurora || !home.stores.cache.globalReplicationGroupId || !home.stores.controlTable) {
+    throw new pulumi.ResourceError(
+      `The home cell's manifest (stack ${home.stack}) lacks its global objects; run 'pulumi up -s ${home.stack}' to completion first.`,
+      parent,
+    );
+  }
+  return home;
+}
+
+export function createRegionalCell(name: string, args: RegionalCellArgs, parent: pulumi.Resource) {
+  const { config, peers } = args;
+  const home = requireHome(config, peers, parent);
+  const identity: CellIdentity = { app: config.app, cell: config.cell, region: config.region };
+  const role = config.role;
+  const peerRegions = config.peers.map((p) => p.region);
+  const readyPeers = peers.filter((p): p is PeerRead & { manifest: DrManifest } => p.manifest !== undefined);
+  const deferred: Deferral[] = [];
+  const opts = { parent };
+
+  const network = new CellNetwork(`${name}-network`, { identity, cidrBlock: config.network.cidr, azCount: config.network.azCount }, opts);
+  const vpcCidrs = [config.network.cidr];
+
+  const key = new CellKey(
+    `${name}-key`,
+    { identity, role, primaryKeyArn: home?.stores.kms.primaryKeyArn },
+    opts,
+  );
+
+  const compute = new CellCompute(
+    `${name}-compute`,
+    {
+      identity,
+      vpcId: network.vpcId,
+      publicSubnetIds: network.publicSubnetIds,
+      privateSubnetIds: network.privateSubnetIds,
+      vpcCidrBlock: config.network.cidr,
+      kubernetesVersion: config.eks.version,
+      instanceType: config.eks.instanceType,
+      minNodes: config.eks.minNodes,
+      desiredNodes: config.eks.desiredNodes,
+      maxNodes: config.eks.maxNodes,
+      certificateArn: config.dns.certificateArn,
+      healthCheckPath: config.dns.healthCheckPath,
+      kmsKeyArn: key.keyArn,
+    },
+    opts,
+  );
+
+  const aurora = new AuroraGlobalDatabase(
+    `${name}-aurora`,
+    {
+      identity,
+      role,
+      globalClusterIdentifier: globalName(config.app, "global"),
+      engine: config.aurora.engine,
+      engineVersion: config.aurora.engineVersion,
+      instanceClass: config.aurora.instanceClass,
+      instances: config.aurora.instances,
+      databaseName: config.aurora.databaseName,
+      masterUsername: config.aurora.masterUsername,
+      backupRetentionDays: config.aurora.backupRetentionDays,
+      kmsKeyArn: key.keyArn,
+      vpcId: network.vpcId,
+      subnetIds: network.isolatedSubnetIds,
+      allowedCidrBlocks: vpcCidrs,
+      replicaRegions: peerRegions,
+      masterSecretArn: home ? replicaSecretArn(home.stores.secrets.secretArn, config.region) : undefined,
+    },
+    opts,
+  );
+
+  const tables = new GlobalTables(
+    `${name}-tables`,
+    {
+      identity,
+      role,
+      tables: config.dynamodb.tables,
+      kmsKeyArn: key.keyArn,
+      homeTableArns: home
+        ? Object.fromEntries(
+            [...home.stores.dynamodb, home.stores.controlTable!].map((t) => [t.tableName, t.tableArn]),
+          )
+        : undefined,
+    },
+    opts,
+  );
+
+  // One replicator per cell pulls from a peer; two cells replicate both ways.
+  const mskSource = readyPeers[0]?.manifest.stores.msk;
+  if (!mskSource) {
+    deferred.push({ what: "the MSK replicator that pulls from the peer cell", waitsFor: config.peers[0].stack });
+  }
+  if (readyPeers.length > 1) {
+    pulumi.log.warn(
+      `Cell ${config.cell} has ${readyPeers.length} peers; its MSK replicator pulls only from ${readyPeers[0].peer.stack}. ` +
+        `Chain replication across more than two cells is not built yet.`,
+      parent,
+    );
+  }
+  const msk = new StreamingCell(
+    `${name}-msk`,
+    {
+      identity,
+      kafkaVersion: config.msk.kafkaVersion,
+      brokerInstanceType: config.msk.brokerInstanceType,
+      brokersPerAz: config.msk.brokersPerAz,
+      azCount: config.network.azCount,
+      volumeGb: config.msk.volumeGb,
+      topics: config.msk.topics,
+      kmsKeyArn: key.keyArn,
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      allowedCidrBlocks: vpcCidrs,
+      source: mskSource
+        ? {
+            clusterArn: mskSource.clusterArn,
+            clientSubnetIds: mskSource.clientSubnetIds,
+            securityGroupIds: mskSource.securityGroupIds,
+          }
+        : undefined,
+    },
+    opts,
+  );
+
+  const cache = new CacheCell(
+    `${name}-cache`,
+    {
+      identity,
+      role,
+      engine: config.cache.engine,
+      engineVersion: config.cache.engineVersion,
+      nodeType: config.cache.nodeType,
+      replicas: config.cache.replicas,
+      kmsKeyArn: key.keyArn,
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      allowedCidrBlocks: vpcCidrs,
+      globalDatastoreSuffix: globalName(config.app, "global"),
+      globalReplicationGroupId: home?.stores.cache.globalReplicationGroupId ?? undefined,
+    },
+    opts,
+  );
+
+  const destinations = readyPeers.map((p) => ({
+    bucketArn: p.manifest.stores.s3.bucketArn,
+    region: p.manifest.region,
+    kmsKeyArn: p.manifest.stores.kms.keyArn,
+  }));
+  for (const p of peers.filter((r) => !r.manifest)) {
+    deferred.push({ what: `S3 replication to the bucket of ${p.peer.stack}`, waitsFor: p.peer.stack });
+  }
+  const bucket = new ReplicatedBucket(`${name}-bucket`, { identity, kmsKeyArn: key.keyArn, destinations }, opts);
+
+  const queue = new WorkQueue(
+    `${name}-queue`,
+    {
+      identity,
+      kmsKeyArn: key.keyArn,
+      maxReceiveCount: config.queue.maxReceiveCount,
+      visibilityTimeoutSeconds: config.queue.visibilityTimeoutSeconds,
+    },
+    opts,
+  );
+
+  const traffic = new CellTraffic(
+    `${name}-traffic`,
+    {
+      identity,
+      role,
+      hostedZoneId: config.dns.hostedZoneId,
+      zoneName: config.dns.zoneName,
+      serviceName: config.dns.serviceName,
+      writerName: config.dns.writerName,
+      ttlSeconds: config.dns.ttlSeconds,
+      healthCheckPath: config.dns.healthCheckPath,
+      healthCheckIntervalSeconds: config.dns.healthCheckIntervalSeconds,
+      healthCheckFailureThreshold: config.dns.healthCheckFailureThreshold,
+      loadBalancerDnsName: compute.loadBalancerDnsName,
+      loadBalancerZoneId: compute.loadBalancerZoneId,
+      cellRegions: [config.region, ...peerRegions],
+      trafficSwitch: config.trafficSwitch,
+    },
+    opts,
+  );
+
+  const observability = new CellObservability(
+    `${name}-observability`,
+    {
+      identity,
+      peerRegions,
+      auroraClusterIdentifier: aurora.clusterIdentifier,
+      tableNames: tables.tables.apply((ts) => ts.map((t) => t.tableName)),
+      replicatorName: msk.replicatorName,
+      loadBalancerArnSuffix: compute.loadBalancerArnSuffix,
+      thresholds: config.alarms,
+    },
+    opts,
+  );
+
+  const manifest: pulumi.Output<DrManifest> = pulumi
+    .output({
+      vpcId: network.vpcId,
+      loadBalancerDnsName: compute.loadBalancerDnsName,
+      kms: { keyArn: key.keyArn, keyId: key.keyId, primaryKeyArn: key.primaryKeyArn },
+      aurora: {
+        globalClusterIdentifier: aurora.globalClusterIdentifier,
+        globalClusterArn: aurora.globalClusterArn,
+        clusterIdentifier: aurora.clusterIdentifier,
+        clusterArn: aurora.clusterArn,
+        writerEndpoint: aurora.writerEndpoint,
+        readerEndpoint: aurora.readerEndpoint,
+        proxyEndpoint: aurora.proxyEndpoint,
+        secretArn: aurora.masterSecretArn,
+      },
+      tables: tables.tables,
+      controlTable: tables.controlTable,
+      msk: msk.manifestMsk,
+      cache: {
+        replicationGroupId: cache.replicationGroupId,
+        globalReplicationGroupId: cache.globalReplicationGroupId,
+        primaryEndpoint: cache.primaryEndpoint,
+      },
+      s3: {
+        bucketName: bucket.bucketName,
+        bucketArn: bucket.bucketArn,
+        replicationDestinations: bucket.replicationDestinations,
+      },
+      queue: { queueUrl: queue.queueUrl, queueArn: queue.queueArn, deadLetterQueueArn: queue.deadLetterQueueArn },
+      traffic: traffic.manifestTraffic,
+      regionalName: traffic.regionalName,
+    })
+    .apply((v): DrManifest => ({
+      schemaVersion: MANIFEST_SCHEMA_VERSION,
+      app: config.app,
+      stack: config.stackName,
+      cell: config.cell,
+      region: config.region,
+      homeRegion: config.homeRegion,
+      roleAtCreation: role,
+      peers: config.peers.map((p) => ({ stack: p.stack, region: p.region })),
+      generatedAt: args.generatedAt ?? new Date().toISOString(),
+      targets: { tier: config.tier, ...config.targets },
+      budget: config.budget,
+      network: { vpcId: v.vpcId, cidr: config.network.cidr, azCount: config.network.azCount },
+      endpoints: {
+        loadBalancerDnsName: v.loadBalancerDnsName,
+        regionalName: v.regionalName,
+        serviceName: v.traffic.latencyRecord.name,
+        writerName: v.traffic.failoverRecord.name,
+      },
+      stores: {
+        aurora: {
+          engine: config.aurora.engine,
+          engineVersion: config.aurora.engineVersion,
+          globalClusterIdentifier: v.aurora.globalClusterIdentifier,
+          globalClusterArn: v.aurora.globalClusterArn,
+          clusterIdentifier: v.aurora.clusterIdentifier,
+          clusterArn: v.aurora.clusterArn,
+          writerEndpoint: v.aurora.writerEndpoint,
+          readerEndpoint: v.aurora.readerEndpoint,
+          proxyEndpoint: v.aurora.proxyEndpoint,
+          instanceClass: config.aurora.instanceClass,
+          instances: config.aurora.instances,
+        },
+        dynamodb: v.tables.map((t) => ({
+          tableName: t.tableName,
+          tableArn: t.tableArn,
+          partitionKey: t.partitionKey,
+          ...(t.sortKey ? { sortKey: t.sortKey } : {}),
+        })),
+        controlTable: {
+          tableName: v.controlTable.tableName,
+          tableArn: v.controlTable.tableArn,
+          partitionKey: v.controlTable.partitionKey,
+        },
+        msk: v.msk,
+        cache: {
+          engine: config.cache.engine,
+          engineVersion: config.cache.engineVersion,
+          replicationGroupId: v.cache.replicationGroupId,
+          globalReplicationGroupId: v.cache.globalReplicationGroupId ?? null,
+          primaryEndpoint: v.cache.primaryEndpoint,
+          nodeType: config.cache.nodeType,
+        },
+        s3: v.s3,
+        kms: { ...v.kms, multiRegion: true },
+        secrets: { secretArn: v.aurora.secretArn, replicaRegions: role === "home" ? peerRegions : [] },
+        queue: v.queue,
+      },
+      traffic: v.traffic,
+      capacity: {
+        eksInstanceType: config.eks.instanceType,
+        eksDesiredNodes: config.eks.desiredNodes,
+        eksMaxNodes: config.eks.maxNodes,
+      },
+      deferred: deferred.map(
+        (d) => `${d.what} (after 'pulumi up -s ${d.waitsFor}', run 'pulumi up -s ${config.stackName}' again)`,
+      ),
+    }));
+
+  for (const d of deferred) {
+    pulumi.log.info(
+      `Deferred: ${d.what}. Stack ${d.waitsFor} has no DR manifest yet; after it is deployed, ` +
+        `run 'pulumi up -s ${config.stackName}' again to add it.`,
+      parent,
+    );
+  }
+  return { manifest, deferred, network, key, compute, aurora, tables, msk, cache, bucket, queue, traffic, observability };
+}

@@ -1,0 +1,8 @@
+export {
+  CellKey,
+  createCellKey,
+  cellKeyAliasName,
+  cellKeyArgIssues,
+  kmsKeyArnRegion,
+} from "./cellKey";
+export type { CellKeyArgs, CellKeyOutputs } from "./cellKey";

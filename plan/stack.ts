@@ -1,0 +1,111 @@
+import * as path from "path";
+import { DrConfig, listStacks, loadDrConfig, readStackConfig } from "../config";
+import { DrManifest, MANIFEST_OUTPUT, parseManifest } from "../manifest";
+import { cellProgram } from "../program";
+import { MockedResource, Render, renderProgram } from "./render";
+
+/** The project root: where Pulumi.yaml and the stack files live. */
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+/** A pinned timestamp, so offline renders are byte-for-byte repeatable. */
+export const OFFLINE_GENERATED_AT = "2026-01-01T00:00:00.000Z";
+
+export interface StackRender extends Render {
+  config: DrConfig;
+  /** The manifest the stack publishes (validated against the schema). */
+  manifest: DrManifest;
+}
+
+export interface RenderStackOptions {
+  projectDir?: string;
+  /** Peer manifests by stack name; a peer left out reads as deployed-but-empty. */
+  peerManifests?: Record<string, DrManifest>;
+  /** Raw config to render instead of the stack's YAML (tests of config variants). */
+  config?: Record<string, string>;
+  overrideState?: (r: MockedResource) => Record<string, unknown> | undefined;
+  generatedAt?: string;
+}
+
+/** Renders one stack exactly as `pulumi up -s <stack>` would run the program, offline. */
+export async function renderStack(stack: string, opts: RenderStackOptions = {}): Promise<StackRender> {
+  const projectDir = opts.projectDir ?? PROJECT_DIR;
+  const raw = opts.config ?? readStackConfig(projectDir, stack);
+  // Validates before rendering, so a config error is reported as such, not as a render failure.
+  const config = loadDrConfig(stack, raw);
+  const stackOutputs: Record<string, Record<string, unknown>> = {};
+  for (const [name, manifest] of Object.entries(opts.peerManifests ?? {})) {
+    stackOutputs[name] = { [MANIFEST_OUTPUT]: manifest };
+  }
+  const render = await renderProgram({
+    stack,
+    config: raw,
+    stackOutputs,
+    overrideState: opts.overrideState,
+    program: () => cellProgram({ generatedAt: opts.generatedAt ?? OFFLINE_GENERATED_AT }),
+  });
+  const manifest = parseManifest(render.outputs[MANIFEST_OUTPUT], `DR manifest rendered for ${stack}`);
+  return { ...render, config, manifest };
+}
+
+/**
+ * Renders every stack of the project in deploy order and returns each stack's manifest as it
+ * is once every cell is deployed: a first pass (home first, then the joiners, each seeing the
+ * manifests rendered before it), then a second pass in which every stack sees all its peers.
+ */
+export async function renderSteadyState(
+  opts: { projectDir?: string; stacks?: string[]; generatedAt?: string } = {},
+): Promise<Map<string, StackRender>> {
+  const projectDir = opts.projectDir ?? PROJECT_DIR;
+  const stacks = deployOrder(projectDir, opts.stacks ?? listStacks(projectDir));
+  const manifests: Record<string, DrManifest> = {};
+  const renders = new Map<string, StackRender>();
+  for (let pass = 0; pass < 2; pass++) {
+    for (const stack of stacks) {
+      const r = await renderStack(stack, {
+        projectDir,
+        peerManifests: { ...manifests },
+        generatedAt: opts.generatedAt,
+      });
+      manifests[stack] = r.manifest;
+      renders.set(stack, r);
+    }
+  }
+  return renders;
+}
+
+/** Home stacks first: a joiner cannot render before the home cell has a manifest. */
+export function deployOrder(projectDir: string, stacks: string[]): string[] {
+  const role = (s: string) => {
+    const c = loadDrConfig(s, readStackConfig(projectDir, s));
+    return c.role === "home" ? 0 : 1;
+  };
+  return [...stacks].sort((a, b) => role(a) - role(b) || a.localeCompare(b));
+}
+
+/**
+ * Renders `stack` with its peers' manifests taken from their own offline renders (one pass
+ * over the peers in deploy order, then the stack itself), as a second `pulumi up` would see.
+ */
+export async function renderWithPeers(stack: string, projectDir = PROJECT_DIR): Promise<{
+  render: StackRender;
+  peers: Record<string, DrManifest>;
+}> {
+  const target = loadDrConfig(stack, readStackConfig(projectDir, stack));
+  const known = new Set(listStacks(projectDir));
+  const peerStacks = target.peers.map((p) => p.stack.split("/").pop()!);
+  for (const p of peerStacks) {
+    if (!known.has(p)) {
+      throw new Error(
+        `Stack ${stack} names peer '${p}' (dr:peers), but there is no Pulumi.${p}.yaml to render it from offline.`,
+      );
+    }
+  }
+  const manifests: Record<string, DrManifest> = {};
+  for (const s of deployOrder(projectDir, [stack, ...peerStacks])) {
+    if (s === stack && target.role === "joiner") continue;
+    manifests[s] = (await renderStack(s, { projectDir, peerManifests: { ...manifests } })).manifest;
+  }
+  const peers = Object.fromEntries(peerStacks.map((p) => [p, manifests[p]]).filter(([, m]) => m));
+  const render = await renderStack(stack, { projectDir, peerManifests: peers });
+  return { render, peers };
+}

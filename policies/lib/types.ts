@@ -1,0 +1,30 @@
+/** Type tokens of the AWS resources the pack checks (provider v7 names). */
+export const T = {
+  dynamoTable: "aws:dynamodb/table:Table",
+  dynamoReplica: "aws:dynamodb/tableReplica:TableReplica",
+  autoscalingTarget: "aws:appautoscaling/target:Target",
+  globalCluster: "aws:rds/globalCluster:GlobalCluster",
+  auroraCluster: "aws:rds/cluster:Cluster",
+  auroraInstance: "aws:rds/clusterInstance:ClusterInstance",
+  rdsInstance: "aws:rds/instance:Instance",
+  mskCluster: "aws:msk/cluster:Cluster",
+  mskReplicator: "aws:msk/replicator:Replicator",
+  record: "aws:route53/record:Record",
+  healthCheck: "aws:route53/healthCheck:HealthCheck",
+  bucket: "aws:s3/bucket:Bucket",
+  bucketV2: "aws:s3/bucketV2:BucketV2",
+  bucketVersioning: "aws:s3/bucketVersioning:BucketVersioning",
+  bucketVersioningV2: "aws:s3/bucketVersioningV2:BucketVersioningV2",
+  bucketReplication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+  bucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  queue: "aws:sqs/queue:Queue",
+  kmsKey: "aws:kms/key:Key",
+  kmsReplicaKey: "aws:kms/replicaKey:ReplicaKey",
+  replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+  globalReplicationGroup: "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
+  secret: "aws:secretsmanager/secret:Secret",
+  eksCluster: "aws:eks/cluster:Cluster",
+  eksComponent: "eks:index:Cluster",
+} as const;
+
+export const BUCKET_TYPES = [T.bucket, T.bucketV2];

@@ -1,0 +1,103 @@
+import type { DrPolicy } from "./lib/policy";
+import { auroraBackupRetention } from "./aurora/backupRetention";
+import { auroraDeletionProtection } from "./aurora/deletionProtection";
+import { auroraEngineVersionMatchesGlobal } from "./aurora/engineVersionMatchesGlobal";
+import { auroraClusterInGlobalCluster } from "./aurora/inGlobalCluster";
+import { auroraInstanceNotPublic } from "./aurora/instanceNotPublic";
+import { auroraSecondaryNoMasterCredentials } from "./aurora/secondaryNoMasterCredentials";
+import { auroraStorageEncrypted } from "./aurora/storageEncrypted";
+import { dynamodbCapacityScales } from "./dynamodb/capacityScales";
+import { dynamodbDeletionProtection } from "./dynamodb/deletionProtection";
+import { dynamodbReplicaKms } from "./dynamodb/replicaKms";
+import { dynamodbReplicaPitr } from "./dynamodb/replicaPitr";
+import { dynamodbTableKms } from "./dynamodb/tableKms";
+import { dynamodbTablePitr } from "./dynamodb/tablePitr";
+import { dynamodbTableStream } from "./dynamodb/tableStream";
+import { eksControlPlaneLogging } from "./eks/controlPlaneLogging";
+import { eksPrivateEndpoint } from "./eks/privateEndpoint";
+import { elasticacheEncryptionAtRest } from "./elasticache/encryptionAtRest";
+import { elasticacheEncryptionInTransit } from "./elasticache/encryptionInTransit";
+import { elasticacheGlobalDatastoreMember } from "./elasticache/globalDatastoreMember";
+import { kmsKeyRotation } from "./kms/keyRotation";
+import { kmsMultiRegionKey } from "./kms/multiRegionKey";
+import { mskClientTlsOnly } from "./msk/clientTls";
+import { mskEncryptionAtRest } from "./msk/encryptionAtRest";
+import { mskIamAuth } from "./msk/iamAuth";
+import { mskReplicatorSyncsConsumerOffsets } from "./msk/replicatorConsumerOffsets";
+import { mskReplicatorIdenticalTopicNames } from "./msk/replicatorTopicNames";
+import { mskBrokersThreeAzs } from "./msk/threeAzs";
+import { globalObjectsProtected } from "./platform/globalObjectsProtected";
+import { outOfBandPropertiesIgnored } from "./platform/outOfBandIgnored";
+import { route53HealthCheckDetection } from "./route53/healthCheckDetection";
+import { route53HealthCheckedTtl } from "./route53/healthCheckedTtl";
+import { route53LatencyRecordHealthCheck } from "./route53/latencyRecordHealthCheck";
+import { route53PrimaryFailoverHealthCheck } from "./route53/primaryFailoverHealthCheck";
+import { s3BlockPublicAccess } from "./s3/blockPublicAccess";
+import { s3BucketCompanions } from "./s3/bucketCompanions";
+import { s3ReplicationEnabled } from "./s3/replicationEnabled";
+import { s3VersioningEnabled } from "./s3/versioningEnabled";
+import { secretReplicated } from "./secrets/replicated";
+import { sqsDeadLetterQueue } from "./sqs/deadLetterQueue";
+import { drDeferredReplication } from "./stack/deferredReplication";
+import { drManifestComplete } from "./stack/manifestComplete";
+import { peerCellParity } from "./stack/peerParity";
+import { drReplicationCoverage } from "./stack/replicationCoverage";
+import { rtoBudgetWithinTarget } from "./stack/rtoBudget";
+
+/** The pack's name as the engine and the Pulumi Cloud show it. */
+export const PACK_NAME = "dr-policies";
+
+/** Every policy in the pack, resource policies first. index.ts serves exactly this list. */
+export const DR_POLICIES: DrPolicy[] = [
+  // DynamoDB
+  dynamodbTableStream,
+  dynamodbTablePitr,
+  dynamodbTableKms,
+  dynamodbReplicaPitr,
+  dynamodbReplicaKms,
+  dynamodbDeletionProtection,
+  // Aurora
+  auroraClusterInGlobalCluster,
+  auroraStorageEncrypted,
+  auroraDeletionProtection,
+  auroraBackupRetention,
+  auroraInstanceNotPublic,
+  // Switchover safety
+  globalObjectsProtected,
+  outOfBandPropertiesIgnored,
+  // MSK
+  mskClientTlsOnly,
+  mskIamAuth,
+  mskEncryptionAtRest,
+  mskBrokersThreeAzs,
+  mskReplicatorIdenticalTopicNames,
+  mskReplicatorSyncsConsumerOffsets,
+  // Route 53
+  route53PrimaryFailoverHealthCheck,
+  route53LatencyRecordHealthCheck,
+  route53HealthCheckedTtl,
+  route53HealthCheckDetection,
+  // S3, SQS, KMS, ElastiCache, Secrets Manager, EKS
+  s3VersioningEnabled,
+  s3ReplicationEnabled,
+  s3BlockPublicAccess,
+  sqsDeadLetterQueue,
+  kmsMultiRegionKey,
+  kmsKeyRotation,
+  elasticacheEncryptionAtRest,
+  elasticacheEncryptionInTransit,
+  secretReplicated,
+  eksControlPlaneLogging,
+  eksPrivateEndpoint,
+  // Stack policies
+  dynamodbCapacityScales,
+  auroraSecondaryNoMasterCredentials,
+  auroraEngineVersionMatchesGlobal,
+  elasticacheGlobalDatastoreMember,
+  s3BucketCompanions,
+  drReplicationCoverage,
+  drDeferredReplication,
+  rtoBudgetWithinTarget,
+  drManifestComplete,
+  peerCellParity,
+];

@@ -1,0 +1,209 @@
+import { strict as assert } from "assert";
+import { readStackConfig } from "../config";
+import { cellShape, HOME_ONLY_TYPES, JOINER_ONLY_TYPES } from "../components/cell";
+import { OUT_OF_BAND_PROPERTIES } from "../components/switchover";
+import { renderProgram, RenderedResource } from "../plan/render";
+import { PROJECT_DIR, renderStack, renderSteadyState, StackRender } from "../plan/stack";
+import { postFailoverState, simulatedDiff } from "./switchoverWorld";
+import { cellProgram } from "./index";
+
+const only = (r: StackRender, type: string) => r.resources.filter((x) => x.type === type);
+const one = (r: StackRender, type: string): RenderedResource => {
+  const found = only(r, type);
+  assert.equal(found.length, 1, `expected one ${type} in ${r.stack}, found ${found.length}`);
+  return found[0];
+};
+
+describe("stacks: both cells rendered from their own Pulumi.<stack>.yaml", function () {
+  let use1: StackRender;
+  let euw1: StackRender;
+
+  before(async () => {
+    const renders = await renderSteadyState();
+    use1 = renders.get("prod-use1")!;
+    euw1 = renders.get("prod-euw1")!;
+  });
+
+  it("renders a home cell in us-east-1 and a joiner in eu-west-1, each with a valid manifest", () => {
+    assert.equal(use1.manifest.region, "us-east-1");
+    assert.equal(use1.manifest.roleAtCreation, "home");
+    assert.equal(euw1.manifest.region, "eu-west-1");
+    assert.equal(euw1.manifest.roleAtCreation, "joiner");
+    assert.deepEqual(use1.manifest.deferred, []);
+    assert.deepEqual(euw1.manifest.deferred, []);
+    assert.ok(use1.resources.length > 50, `only ${use1.resources.length} resources`);
+  });
+
+  it("the two cells have the same shape apart from the documented home-only objects", () => {
+    assert.deepEqual(cellShape(euw1.resources), cellShape(use1.resources));
+    for (const type of Object.keys(HOME_ONLY_TYPES)) {
+      assert.equal(only(euw1, type).length, 0, `${type} must be home-only`);
+    }
+    for (const type of Object.keys(JOINER_ONLY_TYPES)) {
+      assert.equal(only(use1, type).length, 0, `${type} must be joiner-only`);
+      assert.ok(only(euw1, type).length > 0, `${type} missing from the joiner`);
+    }
+    assert.ok(only(use1, "aws:rds/globalCluster:GlobalCluster").length === 1);
+  });
+
+  it("every resource is a descendant of the RegionalCell, named after its parent", () => {
+    for (const r of [...use1.resources, ...euw1.resources]) {
+      if (r.type === "dr:cell:RegionalCell" || r.type === "pulumi:pulumi:StackReference") continue;
+      assert.ok(r.parent, `${r.type} ${r.name} has no parent`);
+      assert.ok(r.name.startsWith(r.parent!), `${r.name} is not named after its parent ${r.parent}`);
+    }
+  });
+
+  it("wires the joiner's secondary cluster to the home global cluster, without credentials", () => {
+    const global = one(use1, "aws:rds/globalCluster:GlobalCluster");
+    const clusters = only(euw1, "aws:rds/cluster:Cluster");
+    assert.equal(clusters.length, 1);
+    const secondary = clusters[0];
+    assert.equal(secondary.inputs.globalClusterIdentifier, global.inputs.globalClusterIdentifier);
+    assert.equal(secondary.inputs.engineVersion, global.inputs.engineVersion);
+    assert.equal(secondary.inputs.masterUsername, undefined);
+    assert.equal(secondary.inputs.masterPassword, undefined);
+    const primary = one(use1, "aws:rds/cluster:Cluster");
+    assert.equal(primary.inputs.globalClusterIdentifier, global.inputs.globalClusterIdentifier);
+  });
+
+  it("wires each table replica to the home table of the same name", () => {
+    const homeTables = only(use1, "aws:dynamodb/table:Table");
+    const replicas = only(euw1, "aws:dynamodb/tableReplica:TableReplica");
+    assert.equal(replicas.length, homeTables.length);
+    const homeArns = homeTables.map((t) => t.state.arn).sort();
+    assert.deepEqual(replicas.map((r) => r.inputs.globalTableArn).sort(), homeArns);
+    assert.ok(homeTables.some((t) => t.inputs.name === "shop-dr-control"), "control table missing");
+  });
+
+  it("replicates MSK both ways: each cell's replicator pulls from the peer's cluster", () => {
+    for (const [self, peer] of [
+      [use1, euw1],
+      [euw1, use1],
+    ]) {
+      const replicator = one(self, "aws:msk/replicator:Replicator");
+      const text = JSON.stringify(replicator.inputs);
+      assert.ok(text.includes(peer.manifest.stores.msk.clusterArn), `${self.stack} replicator does not read the peer`);
+      assert.ok(text.includes(self.manifest.stores.msk.clusterArn), `${self.stack} replicator does not write locally`);
+      assert.equal(self.manifest.stores.msk.sourceClusterArn, peer.manifest.stores.msk.clusterArn);
+    }
+  });
+
+  it("wires the records to their health checks and the writer check to the switch", () => {
+    for (const r of [use1, euw1]) {
+      const t = r.manifest.traffic;
+      const records = only(r, "aws:route53/record:Record");
+      const latency = records.find((x) => x.inputs.latencyRoutingPolicies !== undefined);
+      const failover = records.find((x) => x.inputs.failoverRoutingPolicies !== undefined);
+      assert.ok(latency && failover, `${r.stack}: latency and failover records`);
+      assert.equal(latency.inputs.healthCheckId, t.healthCheck.healthCheckId);
+      assert.equal(failover.inputs.healthCheckId, t.healthCheck.writerHealthCheckId);
+      assert.ok(Number(latency.inputs.ttl) <= 60 && Number(failover.inputs.ttl) <= 60);
+      const writer = only(r, "aws:route53/healthCheck:HealthCheck").find((h) => h.id === t.healthCheck.writerHealthCheckId)!;
+      const children = writer.inputs.childHealthchecks as string[];
+      assert.ok(children.includes(t.healthCheck.healthCheckId), "writer check must include the HTTPS check");
+      assert.equal(t.switch.type, "cloudwatch-gate");
+      assert.equal(t.switch.type === "cloudwatch-gate" && t.switch.gates.length, 2, "one gate per cell region");
+    }
+    assert.equal(use1.manifest.traffic.failoverRecord.role, "PRIMARY");
+    assert.equal(euw1.manifest.traffic.failoverRecord.role, "SECONDARY");
+  });
+
+  it("publishes no secret in a plain output", () => {
+    for (const r of [use1, euw1]) {
+      const passwords = only(use1, "random:index/randomPassword:RandomPassword").map((p) => String(p.state.result));
+      assert.ok(passwords.length > 0);
+      const outputs = JSON.stringify(r.outputs);
+      for (const p of passwords) assert.ok(!outputs.includes(p), `${r.stack} leaks the master password`);
+      assert.deepEqual(r.secretOutputs, []);
+    }
+  });
+});
+
+describe("stacks: deploy order and first deploys", () => {
+  it("the home cell's first deploy succeeds without its peer and says what a second up adds", async () => {
+    const first = await renderStack("prod-use1");
+    assert.ok(first.manifest.deferred.length >= 2, first.manifest.deferred.join("; "));
+    assert.ok(first.manifest.deferred.some((d) => /MSK replicator/.test(d)));
+    assert.equal(only(first, "aws:msk/replicator:Replicator").length, 0);
+    assert.equal(only(first, "aws:s3/bucketReplicationConfig:BucketReplicationConfig").length, 0);
+    const told = first.logs.filter((l) => /Deferred: .*run 'pulumi up -s prod-use1' again/.test(l.message));
+    assert.ok(told.length >= 2, JSON.stringify(first.logs));
+  });
+
+  it("a joiner deployed before the home cell fails with the deploy order, creating nothing", async () => {
+    await assert.rejects(
+      renderStack("prod-euw1"),
+      /Deploy the home cell first: 'pulumi up -s prod-use1'/,
+    );
+  });
+
+  it("a bad config fails the program before any resource is created", async () => {
+    const raw = { ...readStackConfig(PROJECT_DIR, "prod-use1"), "dr:dns": JSON.stringify({ ttlSeconds: 600 }) };
+    let registered = -1;
+    await assert.rejects(async () => {
+      const render = await renderProgram({ stack: "prod-use1", config: raw, program: () => cellProgram() }).catch((e) => {
+        registered = 0;
+        throw e;
+      });
+      registered = render.resources.length;
+    }, /dr:dns.ttlSeconds: must be at most 60/);
+    assert.equal(registered, 0);
+  });
+});
+
+describe("stacks: switchover-safe by construction", () => {
+  let normal: Map<string, StackRender>;
+  before(async () => {
+    normal = await renderSteadyState();
+  });
+
+  for (const scenario of ["switchover", "failover"] as const) {
+    it(`after a ${scenario} to eu-west-1, re-rendering gives the same inputs and no destructive diff`, async () => {
+      const peers = Object.fromEntries([...normal].map(([s, r]) => [s, r.manifest]));
+      for (const [stack, before] of normal) {
+        const world = postFailoverState(scenario, "eu-west-1", before);
+        const after = await renderStack(stack, {
+          peerManifests: Object.fromEntries(Object.entries(peers).filter(([s]) => s !== stack)),
+          overrideState: world,
+        });
+        const stateful = Object.keys(OUT_OF_BAND_PROPERTIES);
+        for (const r of after.resources) {
+          const b = before.resources.find((x) => x.type === r.type && x.name === r.name);
+          assert.ok(b, `${stack}: ${r.name} appeared after the ${scenario}`);
+          assert.deepEqual(r.inputs, b.inputs, `${stack}: inputs of ${r.name} changed after the ${scenario}`);
+          if (!stateful.includes(r.type)) continue;
+          const diff = simulatedDiff(r, r.ignoreChanges);
+          assert.deepEqual(diff.destructive, [], `${stack}: ${r.name} would be replaced or detached: ${diff.destructive}`);
+        }
+        // The guard is load-bearing: without ignoreChanges the same world is destructive.
+        if (stack === "prod-use1") {
+          const unguarded = after.resources
+            .filter((r) => stateful.includes(r.type))
+            .flatMap((r) => simulatedDiff(r, []).destructive);
+          assert.ok(unguarded.length > 0, "the simulated post-failover world changed nothing destructive");
+        }
+      }
+    });
+  }
+
+  it("protects the global objects", () => {
+    const use1 = normal.get("prod-use1")!;
+    for (const type of [
+      "aws:rds/globalCluster:GlobalCluster",
+      "aws:dynamodb/table:Table",
+      "aws:kms/key:Key",
+      "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
+    ]) {
+      for (const r of only(use1, type)) assert.ok(r.protect, `${r.name} (${type}) is not protected`);
+    }
+  });
+
+  it("ignores every out-of-band property on every stateful resource of both cells", () => {
+    for (const r of [...normal.values()].flatMap((x) => x.resources)) {
+      for (const p of OUT_OF_BAND_PROPERTIES[r.type] ?? []) {
+        assert.ok(r.ignoreChanges.includes(p), `${r.name} (${r.type}) does not ignore ${p}`);
+      }
+    }
+  });
+});
