@@ -14,7 +14,11 @@ describe("manifest validator", () => {
   });
 
   it("names every bad field", () => {
-    const m = sampleManifest() as unknown as Record<string, any>;
+    const m = sampleManifest() as unknown as {
+      region: string;
+      stores: { aurora: { clusterArn: string } };
+      extra?: boolean;
+    };
     m.region = "";
     m.stores.aurora.clusterArn = "not-an-arn";
     m.extra = true;

@@ -14,14 +14,27 @@ import { evaluatePlanPolicies } from "./policies";
  */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command("plan")
-    .description("Render a stack offline (no cloud, no Pulumi CLI), check it against the DR policy pack, summarise it.")
-    .requiredOption("-s, --stack <name>", `the stack to render (${listStacks(PROJECT_DIR).join(", ")})`)
+    .description(
+      "Render a stack offline (no cloud, no Pulumi CLI), check it against the DR policy pack, summarise it.",
+    )
+    .requiredOption(
+      "-s, --stack <name>",
+      `the stack to render (${listStacks(PROJECT_DIR).join(", ")})`,
+    )
+    .option("--project <dir>", "the directory holding Pulumi.yaml and the stack files", PROJECT_DIR)
     .option("--json", "print the plan as JSON")
-    .option("--first-deploy", "render as the very first `pulumi up`: peers exist but have published nothing")
-    .option("--write-manifest <file>", "also write the stack's DR manifest to this file", (v: string) => {
-      if (v.trim() === "") throw new InvalidArgumentError("needs a file path.");
-      return v;
-    })
+    .option(
+      "--first-deploy",
+      "render as the very first `pulumi up`: peers exist but have published nothing",
+    )
+    .option(
+      "--write-manifest <file>",
+      "also write the stack's DR manifest to this file",
+      (v: string) => {
+        if (v.trim() === "") throw new InvalidArgumentError("needs a file path.");
+        return v;
+      },
+    )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
@@ -30,15 +43,20 @@ export async function main(argv: string[]): Promise<number> {
     const code = (e as { exitCode?: number }).exitCode;
     return code === 0 ? 0 : 2;
   }
-  const opts = program.opts<{ stack: string; json?: boolean; firstDeploy?: boolean; writeManifest?: string }>();
+  const opts = program.opts<{
+    stack: string;
+    json?: boolean;
+    firstDeploy?: boolean;
+    writeManifest?: string;
+  }>();
   const started = process.hrtime.bigint();
   let render: StackRender;
   let peers: Record<string, StackRender["manifest"]> = {};
   try {
     if (opts.firstDeploy) {
-      render = await renderStack(opts.stack);
+      render = await renderStack(opts.stack, { projectDir: opts.project });
     } else {
-      ({ render, peers } = await renderWithPeers(opts.stack));
+      ({ render, peers } = await renderWithPeers(opts.stack, opts.project));
     }
   } catch (e) {
     process.stderr.write(`${describeError(e)}\n`);
@@ -51,7 +69,9 @@ export async function main(argv: string[]): Promise<number> {
     fs.writeFileSync(opts.writeManifest, `${JSON.stringify(render.manifest, null, 2)}\n`);
   }
   process.stdout.write(
-    opts.json ? `${JSON.stringify(planReport(render, violations), null, 2)}\n` : `${formatPlan(render, violations, seconds)}\n`,
+    opts.json
+      ? `${JSON.stringify(planReport(render, violations), null, 2)}\n`
+      : `${formatPlan(render, violations, seconds)}\n`,
   );
   return violations.some((v) => v.level === "mandatory") ? 1 : 0;
 }

@@ -180,10 +180,13 @@ export async function renderProgram(opts: RenderOptions): Promise<Render> {
 /** Resource references in inputs are recorded as their URNs, as the engine would send them. */
 function withResourcesAsUrns(inputs: Record<string, unknown>): Record<string, unknown> {
   const convert = (v: unknown): unknown => {
-    if (pulumi.Resource.isInstance(v)) return `urn:resource:${(v as unknown as { __name?: string }).__name ?? "?"}`;
+    if (pulumi.Resource.isInstance(v))
+      return `urn:resource:${(v as unknown as { __name?: string }).__name ?? "?"}`;
     if (Array.isArray(v)) return v.map(convert);
     if (v !== null && typeof v === "object") {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, convert(x)]));
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, convert(x)]),
+      );
     }
     return v;
   };

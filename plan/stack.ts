@@ -27,7 +27,10 @@ export interface RenderStackOptions {
 }
 
 /** Renders one stack exactly as `pulumi up -s <stack>` would run the program, offline. */
-export async function renderStack(stack: string, opts: RenderStackOptions = {}): Promise<StackRender> {
+export async function renderStack(
+  stack: string,
+  opts: RenderStackOptions = {},
+): Promise<StackRender> {
   const projectDir = opts.projectDir ?? PROJECT_DIR;
   const raw = opts.config ?? readStackConfig(projectDir, stack);
   // Validates before rendering, so a config error is reported as such, not as a render failure.
@@ -43,7 +46,10 @@ export async function renderStack(stack: string, opts: RenderStackOptions = {}):
     overrideState: opts.overrideState,
     program: () => cellProgram({ generatedAt: opts.generatedAt ?? OFFLINE_GENERATED_AT }),
   });
-  const manifest = parseManifest(render.outputs[MANIFEST_OUTPUT], `DR manifest rendered for ${stack}`);
+  const manifest = parseManifest(
+    render.outputs[MANIFEST_OUTPUT],
+    `DR manifest rendered for ${stack}`,
+  );
   return { ...render, config, manifest };
 }
 
@@ -86,7 +92,10 @@ export function deployOrder(projectDir: string, stacks: string[]): string[] {
  * Renders `stack` with its peers' manifests taken from their own offline renders (one pass
  * over the peers in deploy order, then the stack itself), as a second `pulumi up` would see.
  */
-export async function renderWithPeers(stack: string, projectDir = PROJECT_DIR): Promise<{
+export async function renderWithPeers(
+  stack: string,
+  projectDir = PROJECT_DIR,
+): Promise<{
   render: StackRender;
   peers: Record<string, DrManifest>;
 }> {

@@ -21,7 +21,12 @@ export function planReport(render: StackRender, violations: PlanViolation[]): Pl
   return {
     stack: render.stack,
     region: render.config.region,
-    resources: render.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: r.inputs })),
+    resources: render.resources.map((r) => ({
+      type: r.type,
+      name: r.name,
+      parent: r.parent,
+      inputs: r.inputs,
+    })),
     manifest: render.manifest,
     violations,
   };
@@ -35,14 +40,20 @@ export function countByType(render: StackRender): [string, number][] {
 }
 
 /** The human summary of a plan. */
-export function formatPlan(render: StackRender, violations: PlanViolation[], seconds: number): string {
+export function formatPlan(
+  render: StackRender,
+  violations: PlanViolation[],
+  seconds: number,
+): string {
   const c = render.config;
   const m = render.manifest;
   const lines: string[] = [];
   lines.push(
     `Stack ${render.stack}: cell ${c.cell} in ${c.region}, ${c.role === "home" ? "home cell (owns the global objects)" : `joins the home cell in ${c.homeRegion}`}`,
   );
-  lines.push(`Rendered offline in ${seconds.toFixed(2)} s (Pulumi mock runtime; no cloud, no CLI).`);
+  lines.push(
+    `Rendered offline in ${seconds.toFixed(2)} s (Pulumi mock runtime; no cloud, no CLI).`,
+  );
   lines.push("");
   const counts = countByType(render);
   lines.push(`Resources: ${render.resources.length} (${counts.length} types)`);
@@ -52,18 +63,31 @@ export function formatPlan(render: StackRender, violations: PlanViolation[], sec
   const b = m.budget;
   const fits = b.totalSeconds <= m.targets.rtoSeconds;
   lines.push("RTO budget (worst case, region loss to writes in the new region):");
-  lines.push(`  detection   ${String(b.detectionSeconds).padStart(5)} s  (${c.dns.healthCheckIntervalSeconds} s interval x ${c.dns.healthCheckFailureThreshold} failures)`);
+  lines.push(
+    `  detection   ${String(b.detectionSeconds).padStart(5)} s  (${c.dns.healthCheckIntervalSeconds} s interval x ${c.dns.healthCheckFailureThreshold} failures)`,
+  );
   lines.push(`  DNS TTL     ${String(b.dnsTtlSeconds).padStart(5)} s`);
-  lines.push(`  promotion   ${String(b.promotionSeconds).padStart(5)} s  (Aurora global failover estimate)`);
-  lines.push(`  total       ${String(b.totalSeconds).padStart(5)} s  vs target ${m.targets.rtoSeconds} s (${m.targets.tier}): ${fits ? "fits" : "OVER TARGET"}`);
+  lines.push(
+    `  promotion   ${String(b.promotionSeconds).padStart(5)} s  (Aurora global failover estimate)`,
+  );
+  lines.push(
+    `  total       ${String(b.totalSeconds).padStart(5)} s  vs target ${m.targets.rtoSeconds} s (${m.targets.tier}): ${fits ? "fits" : "OVER TARGET"}`,
+  );
   lines.push(`  RPO target  ${String(m.targets.rpoSeconds).padStart(5)} s`);
   lines.push("");
-  lines.push(m.deferred.length === 0 ? "Deferred: nothing; every cross-region link is in place." : "Deferred until a peer is deployed:");
+  lines.push(
+    m.deferred.length === 0
+      ? "Deferred: nothing; every cross-region link is in place."
+      : "Deferred until a peer is deployed:",
+  );
   for (const d of m.deferred) lines.push(`  - ${d}`);
   lines.push("");
   const mandatory = violations.filter((v) => v.level === "mandatory");
-  lines.push(`Policy pack: ${mandatory.length} mandatory, ${violations.length - mandatory.length} advisory violation(s).`);
-  for (const v of violations) lines.push(`  [${v.level}] ${v.policy}${v.resource ? ` (${v.resource})` : ""}: ${v.message}`);
+  lines.push(
+    `Policy pack: ${mandatory.length} mandatory, ${violations.length - mandatory.length} advisory violation(s).`,
+  );
+  for (const v of violations)
+    lines.push(`  [${v.level}] ${v.policy}${v.resource ? ` (${v.resource})` : ""}: ${v.message}`);
   lines.push("");
   lines.push("DR manifest (stack output drManifest):");
   lines.push(JSON.stringify(m, null, 2).replace(/^/gm, "  "));

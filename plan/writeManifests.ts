@@ -10,10 +10,14 @@ import { PROJECT_DIR, renderSteadyState } from "./stack";
 async function main(): Promise<void> {
   const dir = path.resolve(process.argv[2] ?? path.join(PROJECT_DIR, "manifests"));
   fs.mkdirSync(dir, { recursive: true });
-  for (const [stack, render] of await renderSteadyState({ generatedAt: new Date().toISOString() })) {
+  for (const [stack, render] of await renderSteadyState({
+    generatedAt: new Date().toISOString(),
+  })) {
     const file = path.join(dir, `${stack}.json`);
     fs.writeFileSync(file, `${JSON.stringify(render.manifest, null, 2)}\n`);
-    console.log(`wrote ${path.relative(process.cwd(), file)} (${render.manifest.region}, ${render.manifest.roleAtCreation})`);
+    console.log(
+      `wrote ${path.relative(process.cwd(), file)} (${render.manifest.region}, ${render.manifest.roleAtCreation})`,
+    );
   }
 }
 

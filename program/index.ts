@@ -15,11 +15,17 @@ export interface CellProgramOptions {
  * regional cell and publish its manifest. Config and manifest errors surface as a RunError,
  * which Pulumi prints without a stack trace: they are the user's to fix, not bugs.
  */
-export async function cellProgram(options: CellProgramOptions = {}): Promise<Record<string, unknown>> {
+export async function cellProgram(
+  options: CellProgramOptions = {},
+): Promise<Record<string, unknown>> {
   try {
     const config = loadDrConfig(pulumi.getStack(), pulumi.runtime.allConfig());
     const peers = await readPeers(config);
-    const cell = new RegionalCell(`${config.app}-${config.cell}`, { config, peers, generatedAt: options.generatedAt });
+    const cell = new RegionalCell(`${config.app}-${config.cell}`, {
+      config,
+      peers,
+      generatedAt: options.generatedAt,
+    });
     return {
       [MANIFEST_OUTPUT]: cell.manifest,
       region: config.region,

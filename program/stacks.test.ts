@@ -50,7 +50,10 @@ describe("stacks: both cells rendered from their own Pulumi.<stack>.yaml", funct
     for (const r of [...use1.resources, ...euw1.resources]) {
       if (r.type === "dr:cell:RegionalCell" || r.type === "pulumi:pulumi:StackReference") continue;
       assert.ok(r.parent, `${r.type} ${r.name} has no parent`);
-      assert.ok(r.name.startsWith(r.parent!), `${r.name} is not named after its parent ${r.parent}`);
+      assert.ok(
+        r.name.startsWith(r.parent!),
+        `${r.name} is not named after its parent ${r.parent}`,
+      );
     }
   });
 
@@ -73,7 +76,10 @@ describe("stacks: both cells rendered from their own Pulumi.<stack>.yaml", funct
     assert.equal(replicas.length, homeTables.length);
     const homeArns = homeTables.map((t) => t.state.arn).sort();
     assert.deepEqual(replicas.map((r) => r.inputs.globalTableArn).sort(), homeArns);
-    assert.ok(homeTables.some((t) => t.inputs.name === "shop-dr-control"), "control table missing");
+    assert.ok(
+      homeTables.some((t) => t.inputs.name === "shop-dr-control"),
+      "control table missing",
+    );
   });
 
   it("replicates MSK both ways: each cell's replicator pulls from the peer's cluster", () => {
@@ -83,8 +89,14 @@ describe("stacks: both cells rendered from their own Pulumi.<stack>.yaml", funct
     ]) {
       const replicator = one(self, "aws:msk/replicator:Replicator");
       const text = JSON.stringify(replicator.inputs);
-      assert.ok(text.includes(peer.manifest.stores.msk.clusterArn), `${self.stack} replicator does not read the peer`);
-      assert.ok(text.includes(self.manifest.stores.msk.clusterArn), `${self.stack} replicator does not write locally`);
+      assert.ok(
+        text.includes(peer.manifest.stores.msk.clusterArn),
+        `${self.stack} replicator does not read the peer`,
+      );
+      assert.ok(
+        text.includes(self.manifest.stores.msk.clusterArn),
+        `${self.stack} replicator does not write locally`,
+      );
       assert.equal(self.manifest.stores.msk.sourceClusterArn, peer.manifest.stores.msk.clusterArn);
     }
   });
@@ -99,11 +111,20 @@ describe("stacks: both cells rendered from their own Pulumi.<stack>.yaml", funct
       assert.equal(latency.inputs.healthCheckId, t.healthCheck.healthCheckId);
       assert.equal(failover.inputs.healthCheckId, t.healthCheck.writerHealthCheckId);
       assert.ok(Number(latency.inputs.ttl) <= 60 && Number(failover.inputs.ttl) <= 60);
-      const writer = only(r, "aws:route53/healthCheck:HealthCheck").find((h) => h.id === t.healthCheck.writerHealthCheckId)!;
+      const writer = only(r, "aws:route53/healthCheck:HealthCheck").find(
+        (h) => h.id === t.healthCheck.writerHealthCheckId,
+      )!;
       const children = writer.inputs.childHealthchecks as string[];
-      assert.ok(children.includes(t.healthCheck.healthCheckId), "writer check must include the HTTPS check");
+      assert.ok(
+        children.includes(t.healthCheck.healthCheckId),
+        "writer check must include the HTTPS check",
+      );
       assert.equal(t.switch.type, "cloudwatch-gate");
-      assert.equal(t.switch.type === "cloudwatch-gate" && t.switch.gates.length, 2, "one gate per cell region");
+      assert.equal(
+        t.switch.type === "cloudwatch-gate" && t.switch.gates.length,
+        2,
+        "one gate per cell region",
+      );
     }
     assert.equal(use1.manifest.traffic.failoverRecord.role, "PRIMARY");
     assert.equal(euw1.manifest.traffic.failoverRecord.role, "SECONDARY");
@@ -111,10 +132,13 @@ describe("stacks: both cells rendered from their own Pulumi.<stack>.yaml", funct
 
   it("publishes no secret in a plain output", () => {
     for (const r of [use1, euw1]) {
-      const passwords = only(use1, "random:index/randomPassword:RandomPassword").map((p) => String(p.state.result));
+      const passwords = only(use1, "random:index/randomPassword:RandomPassword").map((p) =>
+        String(p.state.result),
+      );
       assert.ok(passwords.length > 0);
       const outputs = JSON.stringify(r.outputs);
-      for (const p of passwords) assert.ok(!outputs.includes(p), `${r.stack} leaks the master password`);
+      for (const p of passwords)
+        assert.ok(!outputs.includes(p), `${r.stack} leaks the master password`);
       assert.deepEqual(r.secretOutputs, []);
     }
   });
@@ -127,7 +151,9 @@ describe("stacks: deploy order and first deploys", () => {
     assert.ok(first.manifest.deferred.some((d) => /MSK replicator/.test(d)));
     assert.equal(only(first, "aws:msk/replicator:Replicator").length, 0);
     assert.equal(only(first, "aws:s3/bucketReplicationConfig:BucketReplicationConfig").length, 0);
-    const told = first.logs.filter((l) => /Deferred: .*run 'pulumi up -s prod-use1' again/.test(l.message));
+    const told = first.logs.filter((l) =>
+      /Deferred: .*run 'pulumi up -s prod-use1' again/.test(l.message),
+    );
     assert.ok(told.length >= 2, JSON.stringify(first.logs));
   });
 
@@ -139,10 +165,17 @@ describe("stacks: deploy order and first deploys", () => {
   });
 
   it("a bad config fails the program before any resource is created", async () => {
-    const raw = { ...readStackConfig(PROJECT_DIR, "prod-use1"), "dr:dns": JSON.stringify({ ttlSeconds: 600 }) };
+    const raw = {
+      ...readStackConfig(PROJECT_DIR, "prod-use1"),
+      "dr:dns": JSON.stringify({ ttlSeconds: 600 }),
+    };
     let registered = -1;
     await assert.rejects(async () => {
-      const render = await renderProgram({ stack: "prod-use1", config: raw, program: () => cellProgram() }).catch((e) => {
+      const render = await renderProgram({
+        stack: "prod-use1",
+        config: raw,
+        program: () => cellProgram(),
+      }).catch((e) => {
         registered = 0;
         throw e;
       });
@@ -171,17 +204,28 @@ describe("stacks: switchover-safe by construction", () => {
         for (const r of after.resources) {
           const b = before.resources.find((x) => x.type === r.type && x.name === r.name);
           assert.ok(b, `${stack}: ${r.name} appeared after the ${scenario}`);
-          assert.deepEqual(r.inputs, b.inputs, `${stack}: inputs of ${r.name} changed after the ${scenario}`);
+          assert.deepEqual(
+            r.inputs,
+            b.inputs,
+            `${stack}: inputs of ${r.name} changed after the ${scenario}`,
+          );
           if (!stateful.includes(r.type)) continue;
           const diff = simulatedDiff(r, r.ignoreChanges);
-          assert.deepEqual(diff.destructive, [], `${stack}: ${r.name} would be replaced or detached: ${diff.destructive}`);
+          assert.deepEqual(
+            diff.destructive,
+            [],
+            `${stack}: ${r.name} would be replaced or detached: ${diff.destructive}`,
+          );
         }
         // The guard is load-bearing: without ignoreChanges the same world is destructive.
         if (stack === "prod-use1") {
           const unguarded = after.resources
             .filter((r) => stateful.includes(r.type))
             .flatMap((r) => simulatedDiff(r, []).destructive);
-          assert.ok(unguarded.length > 0, "the simulated post-failover world changed nothing destructive");
+          assert.ok(
+            unguarded.length > 0,
+            "the simulated post-failover world changed nothing destructive",
+          );
         }
       }
     });
@@ -195,7 +239,8 @@ describe("stacks: switchover-safe by construction", () => {
       "aws:kms/key:Key",
       "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
     ]) {
-      for (const r of only(use1, type)) assert.ok(r.protect, `${r.name} (${type}) is not protected`);
+      for (const r of only(use1, type))
+        assert.ok(r.protect, `${r.name} (${type}) is not protected`);
     }
   });
 

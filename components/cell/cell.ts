@@ -52,7 +52,11 @@ export class RegionalCell extends pulumi.ComponentResource {
 }
 
 /** The joiner's view of the home cell; fails with the deploy order when it is missing. */
-export function requireHome(config: DrConfig, peers: PeerRead[], parent: pulumi.Resource): DrManifest | undefined {
+export function requireHome(
+  config: DrConfig,
+  peers: PeerRead[],
+  parent: pulumi.Resource,
+): DrManifest | undefined {
   if (config.role === "home") return undefined;
   const home = homeManifest(config, peers);
   if (!home) {
@@ -64,7 +68,11 @@ export function requireHome(config: DrConfig, peers: PeerRead[], parent: pulumi.
       parent,
     );
   }
-  if (!home.stores.aurora || !home.stores.cache.globalReplicationGroupId || !home.stores.controlTable) {
+  if (
+    !home.stores.aurora ||
+    !home.stores.cache.globalReplicationGroupId ||
+    !home.stores.controlTable
+  ) {
     throw new pulumi.ResourceError(
       `The home cell's manifest (stack ${home.stack}) lacks its global objects; run 'pulumi up -s ${home.stack}' to completion first.`,
       parent,
@@ -79,11 +87,17 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
   const identity: CellIdentity = { app: config.app, cell: config.cell, region: config.region };
   const role = config.role;
   const peerRegions = config.peers.map((p) => p.region);
-  const readyPeers = peers.filter((p): p is PeerRead & { manifest: DrManifest } => p.manifest !== undefined);
+  const readyPeers = peers.filter(
+    (p): p is PeerRead & { manifest: DrManifest } => p.manifest !== undefined,
+  );
   const deferred: Deferral[] = [];
   const opts = { parent };
 
-  const network = new CellNetwork(`${name}-network`, { identity, cidrBlock: config.network.cidr, azCount: config.network.azCount }, opts);
+  const network = new CellNetwork(
+    `${name}-network`,
+    { identity, cidrBlock: config.network.cidr, azCount: config.network.azCount },
+    opts,
+  );
   const vpcCidrs = [config.network.cidr];
 
   const key = new CellKey(
@@ -130,7 +144,9 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
       subnetIds: network.isolatedSubnetIds,
       allowedCidrBlocks: vpcCidrs,
       replicaRegions: peerRegions,
-      masterSecretArn: home ? replicaSecretArn(home.stores.secrets.secretArn, config.region) : undefined,
+      masterSecretArn: home
+        ? replicaSecretArn(home.stores.secrets.secretArn, config.region)
+        : undefined,
     },
     opts,
   );
@@ -144,7 +160,10 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
       kmsKeyArn: key.keyArn,
       homeTableArns: home
         ? Object.fromEntries(
-            [...home.stores.dynamodb, home.stores.controlTable!].map((t) => [t.tableName, t.tableArn]),
+            [...home.stores.dynamodb, home.stores.controlTable!].map((t) => [
+              t.tableName,
+              t.tableArn,
+            ]),
           )
         : undefined,
     },
@@ -154,10 +173,13 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
   // One replicator per cell pulls from a peer; two cells replicate both ways.
   const mskSource = readyPeers[0]?.manifest.stores.msk;
   if (!mskSource) {
-    deferred.push({ what: "the MSK replicator that pulls from the peer cell", waitsFor: config.peers[0].stack });
+    deferred.push({
+      what: "the MSK replicator that pulls from the peer cell",
+      waitsFor: config.peers[0].stack,
+    });
   }
   if (readyPeers.length > 1) {
-    pulumi.log.warn(
+    void pulumi.log.warn(
       `Cell ${config.cell} has ${readyPeers.length} peers; its MSK replicator pulls only from ${readyPeers[0].peer.stack}. ` +
         `Chain replication across more than two cells is not built yet.`,
       parent,
@@ -213,9 +235,16 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
     kmsKeyArn: p.manifest.stores.kms.keyArn,
   }));
   for (const p of peers.filter((r) => !r.manifest)) {
-    deferred.push({ what: `S3 replication to the bucket of ${p.peer.stack}`, waitsFor: p.peer.stack });
+    deferred.push({
+      what: `S3 replication to the bucket of ${p.peer.stack}`,
+      waitsFor: p.peer.stack,
+    });
   }
-  const bucket = new ReplicatedBucket(`${name}-bucket`, { identity, kmsKeyArn: key.keyArn, destinations }, opts);
+  const bucket = new ReplicatedBucket(
+    `${name}-bucket`,
+    { identity, kmsKeyArn: key.keyArn, destinations },
+    opts,
+  );
 
   const queue = new WorkQueue(
     `${name}-queue`,
@@ -291,7 +320,11 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
         bucketArn: bucket.bucketArn,
         replicationDestinations: bucket.replicationDestinations,
       },
-      queue: { queueUrl: queue.queueUrl, queueArn: queue.queueArn, deadLetterQueueArn: queue.deadLetterQueueArn },
+      queue: {
+        queueUrl: queue.queueUrl,
+        queueArn: queue.queueArn,
+        deadLetterQueueArn: queue.deadLetterQueueArn,
+      },
       traffic: traffic.manifestTraffic,
       regionalName: traffic.regionalName,
     })
@@ -350,7 +383,10 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
         },
         s3: v.s3,
         kms: { ...v.kms, multiRegion: true },
-        secrets: { secretArn: v.aurora.secretArn, replicaRegions: role === "home" ? peerRegions : [] },
+        secrets: {
+          secretArn: v.aurora.secretArn,
+          replicaRegions: role === "home" ? peerRegions : [],
+        },
         queue: v.queue,
       },
       traffic: v.traffic,
@@ -360,16 +396,31 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
         eksMaxNodes: config.eks.maxNodes,
       },
       deferred: deferred.map(
-        (d) => `${d.what} (after 'pulumi up -s ${d.waitsFor}', run 'pulumi up -s ${config.stackName}' again)`,
+        (d) =>
+          `${d.what} (after 'pulumi up -s ${d.waitsFor}', run 'pulumi up -s ${config.stackName}' again)`,
       ),
     }));
 
   for (const d of deferred) {
-    pulumi.log.info(
+    void pulumi.log.info(
       `Deferred: ${d.what}. Stack ${d.waitsFor} has no DR manifest yet; after it is deployed, ` +
         `run 'pulumi up -s ${config.stackName}' again to add it.`,
       parent,
     );
   }
-  return { manifest, deferred, network, key, compute, aurora, tables, msk, cache, bucket, queue, traffic, observability };
+  return {
+    manifest,
+    deferred,
+    network,
+    key,
+    compute,
+    aurora,
+    tables,
+    msk,
+    cache,
+    bucket,
+    queue,
+    traffic,
+    observability,
+  };
 }

@@ -6,10 +6,12 @@
 export const HOME_ONLY_TYPES: Readonly<Record<string, string>> = {
   "aws:rds/globalCluster:GlobalCluster": "the Aurora global cluster",
   "random:index/randomPassword:RandomPassword": "the Aurora master password",
-  "aws:secretsmanager/secret:Secret": "the master-credentials secret (replicated to the peers by AWS)",
+  "aws:secretsmanager/secret:Secret":
+    "the master-credentials secret (replicated to the peers by AWS)",
   "aws:secretsmanager/secretVersion:SecretVersion": "the master-credentials value",
   "dr:secrets:ReplicatedSecret": "the component around the master-credentials secret",
-  "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup": "the ElastiCache global datastore",
+  "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup":
+    "the ElastiCache global datastore",
   "aws:kms/key:Key": "the KMS multi-region primary key",
   "aws:dynamodb/table:Table": "the DynamoDB tables (joiners add replicas)",
 };
@@ -24,7 +26,12 @@ export const JOINER_ONLY_TYPES: Readonly<Record<string, string>> = {
 export function cellShape(resources: { type: string }[]): Record<string, number> {
   const shape: Record<string, number> = {};
   for (const r of resources) {
-    if (r.type in HOME_ONLY_TYPES || r.type in JOINER_ONLY_TYPES || r.type === "pulumi:pulumi:StackReference") continue;
+    if (
+      r.type in HOME_ONLY_TYPES ||
+      r.type in JOINER_ONLY_TYPES ||
+      r.type === "pulumi:pulumi:StackReference"
+    )
+      continue;
     shape[r.type] = (shape[r.type] ?? 0) + 1;
   }
   return shape;
