@@ -20,10 +20,14 @@ for (const stack of stacks) {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
-    const res = spawnSync(process.execPath, ["--require", "tsx/cjs", "plan/cli.ts", "--stack", stack, "--json"], {
-      cwd: root,
-      encoding: "utf8",
-    });
+    const res = spawnSync(
+      process.execPath,
+      ["--require", "tsx/cjs", "plan/cli.ts", "--stack", stack, "--json"],
+      {
+        cwd: root,
+        encoding: "utf8",
+      },
+    );
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     if (res.status !== 0) {
       console.error(res.stderr);
@@ -33,5 +37,7 @@ for (const stack of stacks) {
     times.push(seconds);
     console.log(`${stack} run ${i + 1}: ${seconds.toFixed(2)} s (${resources} resources)`);
   }
-  console.log(`${stack}: median ${median(times).toFixed(2)} s over ${runs} runs (min ${Math.min(...times).toFixed(2)}, max ${Math.max(...times).toFixed(2)})`);
+  console.log(
+    `${stack}: median ${median(times).toFixed(2)} s over ${runs} runs (min ${Math.min(...times).toFixed(2)}, max ${Math.max(...times).toFixed(2)})`,
+  );
 }

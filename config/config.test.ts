@@ -72,7 +72,10 @@ describe("config: the shipped stacks", () => {
   });
 
   it("an unknown stack names the known ones", () => {
-    assert.throws(() => readStackConfig(projectDir, "prod-apse2"), /Known stacks: prod-euw1, prod-use1/);
+    assert.throws(
+      () => readStackConfig(projectDir, "prod-apse2"),
+      /Known stacks: prod-euw1, prod-use1/,
+    );
   });
 });
 
@@ -101,27 +104,51 @@ describe("config: every bad value names its key and the fix", () => {
     ["dr:aurora.backupRetentionDays", 40, "dr:aurora.backupRetentionDays", /at most 35/],
     ["dr:aurora.instances", 0, "dr:aurora.instances", /at least 1/],
     ["dr:dynamodb.tables", [], "dr:dynamodb.tables", /at least one table/],
-    ["dr:dynamodb.tables", [{ name: "ab", partitionKey: "pk" }], "dr:dynamodb.tables[0].name", /3-200/],
+    [
+      "dr:dynamodb.tables",
+      [{ name: "ab", partitionKey: "pk" }],
+      "dr:dynamodb.tables[0].name",
+      /3-200/,
+    ],
     ["dr:msk.kafkaVersion", "latest", "dr:msk.kafkaVersion", /Kafka version such as 3.8.x/],
     ["dr:msk.topics", [], "dr:msk.topics", /at least one topic/],
     ["dr:cache.engine", "memcached", "dr:cache.engine", /valkey or redis/],
-    ["dr:trafficSwitch", { type: "dns-flip" }, "dr:trafficSwitch.type", /cloudwatch-gate.*arc-routing-control/],
-    ["dr:trafficSwitch", { type: "arc-routing-control", clusterArn: "x", routingControlArn: "y" }, "dr:trafficSwitch.clusterArn", /ARC cluster ARN/],
+    [
+      "dr:trafficSwitch",
+      { type: "dns-flip" },
+      "dr:trafficSwitch.type",
+      /cloudwatch-gate.*arc-routing-control/,
+    ],
+    [
+      "dr:trafficSwitch",
+      { type: "arc-routing-control", clusterArn: "x", routingControlArn: "y" },
+      "dr:trafficSwitch.clusterArn",
+      /ARC cluster ARN/,
+    ],
     ["dr:eks.version", "1.9", "dr:eks.version", /EKS Kubernetes version/],
     ["dr:colour", "blue", "dr:colour", /not a known setting/],
     ["dr:dns.ttl", 30, "dr:dns.ttl", /not a known setting/],
   ];
   for (const [key, value, reported, message] of cases) {
-    it(`${key} = ${JSON.stringify(value)}`, () => assertRejects(withKey(key, value), reported, message));
+    it(`${key} = ${JSON.stringify(value)}`, () =>
+      assertRejects(withKey(key, value), reported, message));
   }
 
   it("a home region that is no stack's region", () => {
-    assertRejects(withKey("dr:homeRegion", "us-west-2"), "dr:homeRegion", /no stack's region .*us-east-1.*eu-west-1/);
+    assertRejects(
+      withKey("dr:homeRegion", "us-west-2"),
+      "dr:homeRegion",
+      /no stack's region .*us-east-1.*eu-west-1/,
+    );
   });
 
   it("a peer CIDR that overlaps this cell's", () => {
     const peers = [{ stack: "prod-euw1", region: "eu-west-1", cidr: "10.10.128.0/17" }];
-    assertRejects(withKey("dr:peers", peers), "dr:peers[0].cidr", /overlaps this cell's dr:network.cidr 10.10.0.0\/16/);
+    assertRejects(
+      withKey("dr:peers", peers),
+      "dr:peers[0].cidr",
+      /overlaps this cell's dr:network.cidr 10.10.0.0\/16/,
+    );
   });
 
   it("two peers whose CIDRs overlap each other", () => {
@@ -148,12 +175,20 @@ describe("config: every bad value names its key and the fix", () => {
   });
 
   it("node group sizes out of order", () => {
-    assertRejects(withKey("dr:eks", { minNodes: 4, desiredNodes: 3, maxNodes: 6 }), "dr:eks", /minNodes <= desiredNodes <= maxNodes/);
+    assertRejects(
+      withKey("dr:eks", { minNodes: 4, desiredNodes: 3, maxNodes: 6 }),
+      "dr:eks",
+      /minNodes <= desiredNodes <= maxNodes/,
+    );
   });
 
   it("duplicate tables and topics, and equal service and writer names", () => {
     const t = { name: "orders", partitionKey: "pk" };
-    assertRejects(withKey("dr:dynamodb.tables", [t, t]), "dr:dynamodb.tables", /'orders' is listed twice/);
+    assertRejects(
+      withKey("dr:dynamodb.tables", [t, t]),
+      "dr:dynamodb.tables",
+      /'orders' is listed twice/,
+    );
     assertRejects(withKey("dr:msk.topics", ["a", "a"]), "dr:msk.topics", /'a' is listed twice/);
     assertRejects(withKey("dr:dns.writerName", "api"), "dr:dns.writerName", /must differ/);
   });

@@ -27,10 +27,18 @@ export async function readPeers(config: DrConfig, parent?: pulumi.Resource): Pro
   const reads: PeerRead[] = [];
   for (const peer of config.peers) {
     const stackRef = qualifyStackName(peer.stack, pulumi.getOrganization(), pulumi.getProject());
-    const ref = new pulumi.StackReference(`peer-${peer.stack.split("/").pop()}`, { name: stackRef }, { parent });
+    const ref = new pulumi.StackReference(
+      `peer-${peer.stack.split("/").pop()}`,
+      { name: stackRef },
+      { parent },
+    );
     const details = await ref.getOutputDetails(MANIFEST_OUTPUT);
     const value = details.value ?? details.secretValue;
-    reads.push({ peer, stackRef, manifest: value === undefined ? undefined : checkPeerManifest(config, peer, value) });
+    reads.push({
+      peer,
+      stackRef,
+      manifest: value === undefined ? undefined : checkPeerManifest(config, peer, value),
+    });
   }
   return reads;
 }
@@ -66,7 +74,10 @@ export function checkPeerManifest(config: DrConfig, peer: PeerCell, value: unkno
     });
   }
   if (manifest.app !== config.app) {
-    issues.push({ key: "dr:app", message: `is '${config.app}' but peer ${peer.stack} is '${manifest.app}'; every cell of an app must use one name.` });
+    issues.push({
+      key: "dr:app",
+      message: `is '${config.app}' but peer ${peer.stack} is '${manifest.app}'; every cell of an app must use one name.`,
+    });
   }
   if (manifest.homeRegion !== config.homeRegion) {
     issues.push({
@@ -74,7 +85,8 @@ export function checkPeerManifest(config: DrConfig, peer: PeerCell, value: unkno
       message: `is ${config.homeRegion} but peer ${peer.stack} says ${manifest.homeRegion}; every cell must name the same home region.`,
     });
   }
-  if (issues.length > 0) throw new InputValidationError(`Config of stack ${config.stackName}`, issues);
+  if (issues.length > 0)
+    throw new InputValidationError(`Config of stack ${config.stackName}`, issues);
   return manifest;
 }
 

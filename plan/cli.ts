@@ -45,6 +45,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const opts = program.opts<{
     stack: string;
+    project: string;
     json?: boolean;
     firstDeploy?: boolean;
     writeManifest?: string;

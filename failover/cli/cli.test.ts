@@ -1,0 +1,364 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { FileJournalStore } from "../engine/journal";
+import { runCli } from "./program";
+import { CliFixture } from "../testing/cliHarness";
+import { CrashingJournal } from "../testing/harness";
+
+describe("failover CLI (real argument parser, fake AWS)", () => {
+  let f: CliFixture;
+  beforeEach(() => (f = new CliFixture()));
+  afterEach(() => f.cleanup());
+
+  describe("bad input: exit 2, a message naming the problem and the fix, no state change", () => {
+    const expectBadInput = async (argv: string[], message: RegExp, fix?: RegExp) => {
+      const code = await f.run(...argv);
+      assert.equal(code, 2, `exit code for ${argv.join(" ")}; stderr: ${f.stderr}`);
+      assert.match(f.stderr, message);
+      if (fix) assert.match(f.stderr, fix);
+      assert.deepEqual(f.mutatingCalls(), []);
+    };
+
+    it("unknown region", () =>
+      expectBadInput(
+        ["switchover", "--to", "us-east-9", "--yes"],
+        /--to 'us-east-9' is not an AWS region/,
+        /fix: pass one of the manifests' regions: (eu-west-1, us-east-1|us-east-1, eu-west-1)\./,
+      ));
+
+    it("--to the current writer", () =>
+      expectBadInput(
+        ["switchover", "--to", "us-east-1", "--yes"],
+        /us-east-1 is already the writer \(per the Aurora global cluster\)/,
+        /pick another --to \(eu-west-1\)/,
+      ));
+
+    it("a region missing from the manifests", () =>
+      expectBadInput(
+        ["switchover", "--to", "eu-central-1", "--yes"],
+        /--to eu-central-1 has no DR manifest/,
+        /add its manifest with --manifest/,
+      ));
+
+    it("a peer's manifest missing", async () => {
+      fs.rmSync(path.join(f.dir, "manifests", "prod-euw1.json"));
+      await expectBadInput(
+        ["switchover", "--to", "eu-west-1", "--yes"],
+        /peers\[0\]\.region: names eu-west-1 \(stack prod-euw1\) but no manifest/,
+        /--manifest manifests\/prod-euw1\.json/,
+      );
+    });
+
+    it("a malformed manifest (not JSON, and a schema error)", async () => {
+      fs.writeFileSync(path.join(f.dir, "manifests", "prod-euw1.json"), "{ nope");
+      await expectBadInput(
+        ["status"],
+        /manifests\/prod-euw1\.json: <file>: is not JSON/,
+        /pulumi stack output --json/,
+      );
+      const bad = { ...f.manifests[1], region: 42 };
+      fs.writeFileSync(path.join(f.dir, "manifests", "prod-euw1.json"), JSON.stringify(bad));
+      await expectBadInput(
+        ["switchover", "--to", "eu-west-1", "--yes"],
+        /prod-euw1\.json: region:/,
+      );
+    });
+
+    it("a stale manifest (too old, or written before its peers existed)", async () => {
+      const old = f.manifests.map((m) => ({ ...m, generatedAt: "2026-01-01T00:00:00.000Z" }));
+      f.writeManifests(old);
+      await expectBadInput(
+        ["switchover", "--to", "eu-west-1", "--yes"],
+        /generatedAt: is 325 days old \(limit 30\)/,
+        /--max-manifest-age 326/,
+      );
+      f.writeManifests(f.manifests.map((m) => ({ ...m, deferred: ["Aurora secondary cluster"] })));
+      await expectBadInput(
+        ["plan", "switchover", "--to", "eu-west-1"],
+        /deferred: lists work a second 'pulumi up' adds/,
+      );
+    });
+
+    it("failover without --allow-data-loss", () =>
+      expectBadInput(
+        ["failover", "--to", "eu-west-1", "--yes"],
+        /needs --allow-data-loss/,
+        /use 'failover switchover --to <region>' \(RPO 0\)/,
+      ));
+
+    it("conflicting flags", async () => {
+      await expectBadInput(
+        ["switchover", "--to", "eu-west-1", "--yes", "--allow-data-loss"],
+        /--allow-data-loss conflicts with 'switchover'/,
+      );
+      await expectBadInput(
+        ["switchover", "--resume", "--abandon", "x", "--yes"],
+        /option '--resume' cannot be used with option '--abandon/,
+      );
+      await expectBadInput(
+        ["plan", "rollback", "--to", "eu-west-1"],
+        /value 'rollback' is invalid for argument 'kind'\. Allowed choices are switchover, failover, failback/,
+      );
+      await expectBadInput(
+        ["switchover", "--to", "eu-west-1", "--bogus"],
+        /unknown option '--bogus'/,
+      );
+      await expectBadInput(
+        ["switchover", "--to", "eu-west-1", "--yes", "--max-lag-seconds", "soon"],
+        /--max-lag-seconds 'soon' is not a number/,
+      );
+    });
+
+    it("no terminal and no --yes: a state-changing command refuses to start", () =>
+      expectBadInput(["switchover", "--to", "eu-west-1"], /no terminal to ask on/, /pass --yes/));
+
+    it("a second run while the journal shows one in progress", async () => {
+      f.fake.metrics.MessageLag = 500; // the drain never finishes: the run fails part-way
+      assert.equal(await f.run("switchover", "--to", "eu-west-1", "--yes"), 1);
+      const before = f.mutatingCalls().length;
+      const code = await f.run("failover", "--to", "eu-west-1", "--allow-data-loss", "--yes");
+      assert.equal(code, 2);
+      assert.match(
+        f.stderr,
+        /another run switchover-\S+ \(switchover us-east-1 -> eu-west-1, started .*\) failed at step drain\.msk/,
+      );
+      assert.match(f.stderr, /continue it with 'failover switchover --resume'/);
+      assert.equal(f.mutatingCalls().length, before);
+      // Resuming with a different command or target is refused too.
+      assert.equal(await f.run("failover", "--resume", "--allow-data-loss", "--yes"), 2);
+      assert.match(f.stderr, /the unfinished run is a switchover, not a failover/);
+      assert.equal(await f.run("switchover", "--resume", "--to", "us-east-1", "--yes"), 2);
+      assert.match(f.stderr, /--to us-east-1 conflicts with the run being resumed/);
+      assert.equal(f.mutatingCalls().length, before);
+    });
+
+    it("--resume with nothing to resume", () =>
+      expectBadInput(["switchover", "--resume", "--yes"], /no unfinished run to resume/));
+
+    it("ARC switch without endpoints", async () => {
+      f.writeManifests(
+        f.manifests.map((m) => ({
+          ...m,
+          traffic: {
+            ...m.traffic,
+            switch: {
+              type: "arc-routing-control" as const,
+              clusterArn: "arn:aws:route53-recovery-control::123456789012:cluster/abc",
+              routingControlArn: `arn:aws:route53-recovery-control::123456789012:controlpanel/p/routingcontrol/${m.cell}`,
+              healthCheckId: `hc-arc-${m.cell}`,
+            },
+          },
+        })),
+      );
+      await expectBadInput(
+        ["status"],
+        /use ARC routing controls but no cluster endpoints were given/,
+        /--arc-endpoints/,
+      );
+    });
+  });
+
+  it("every subcommand has --help (exit 0)", async () => {
+    for (const cmd of [[], ["status"], ["plan"], ["switchover"], ["failover"], ["failback"]]) {
+      assert.equal(await f.run(...cmd, "--help"), 0);
+      assert.match(f.stdout, /Usage: failover/);
+    }
+    await f.run("failover", "--help");
+    assert.match(f.stdout, /--allow-data-loss\s+required/);
+  });
+
+  it("status: exit 0 when healthy, 1 when not, --json for machines", async () => {
+    assert.equal(await f.run("status"), 0, f.stderr);
+    assert.match(f.stdout, /shop: writer us-east-1 - HEALTHY/);
+    assert.match(f.stdout, /eu-west-1 \(prod-euw1\)\n {2}targets {6}RTO 300 s, RPO 5 s/);
+    assert.match(f.stdout, /control {6}writer item us-east-1 \(epoch 1\), this region FENCED/);
+    f.fake.dead.add("us-east-1");
+    assert.equal(await f.run("status", "--json"), 1);
+    const report = JSON.parse(f.stdout);
+    assert.equal(report.healthy, false);
+    assert.ok(report.problems.some((p: string) => /us-east-1: Aurora unreachable/.test(p)));
+    assert.deepEqual(f.mutatingCalls(), []);
+  });
+
+  it("plan: steps, parallel waves and budget, without any state-changing call", async () => {
+    assert.equal(await f.run("plan", "switchover", "--to", "eu-west-1", "--json"), 0, f.stderr);
+    const plan = JSON.parse(f.stdout);
+    assert.equal(plan.from, "us-east-1");
+    assert.equal(plan.epoch, 2);
+    assert.deepEqual(plan.waves[2], ["fence.source"]);
+    assert.deepEqual(plan.waves[3].sort(), [
+      "drain.aurora",
+      "drain.dynamodb",
+      "drain.msk",
+      "traffic.move",
+    ]);
+    assert.equal(plan.criticalPath.seconds, 246);
+    assert.ok(plan.sumOfStepsSeconds > plan.criticalPath.seconds);
+    assert.deepEqual(f.mutatingCalls(), []);
+    // With --from the plan needs no AWS call at all.
+    const callsBefore = f.fake.calls.length;
+    assert.equal(await f.run("plan", "failover", "--to", "eu-west-1", "--from", "us-east-1"), 0);
+    assert.equal(f.fake.calls.length, callsBefore);
+    assert.match(f.stdout, /aurora\.failover\s+CHANGES\s+eu-west-1/);
+    assert.match(f.stdout, /budgeted time: \d+ s/);
+  });
+
+  it("switchover --yes: progress, summary, report files, exit 0", async () => {
+    assert.equal(await f.run("switchover", "--to", "eu-west-1", "--yes"), 0, f.stderr);
+    assert.match(f.stdout, /\.\.\. {3}fence\.source: Fence writes in us-east-1/);
+    assert.match(f.stdout, /ok {3}aurora\.switchover \(\d+\.\d s\)/);
+    assert.match(f.stdout, /switchover succeeded in [\d.]+ s \(critical path [\d.]+ s: .*verify/);
+    const reports = fs.readdirSync(path.join(f.dir, "reports", "failover"));
+    assert.equal(reports.length, 2);
+    const json = JSON.parse(
+      fs.readFileSync(
+        path.join(
+          f.dir,
+          "reports",
+          "failover",
+          reports.find((r) => r.endsWith(".json"))!,
+        ),
+        "utf8",
+      ),
+    );
+    assert.equal(json.status, "succeeded");
+    assert.equal(json.params.to, "eu-west-1");
+    assert.equal(json.params.manifests, undefined);
+    assert.equal(f.fake.auroraWriter, "eu-west-1");
+    // Done: the journal is released and a new run may start.
+    assert.equal(await f.run("switchover", "--to", "us-east-1", "--yes", "--json"), 0, f.stderr);
+    assert.equal(JSON.parse(f.stdout).status, "succeeded");
+  });
+
+  it("approval gates prompt on a terminal; a typed confirmation must match", async () => {
+    f.isTTY = true;
+    f.fake.dead.add("us-east-1");
+    f.answers = ["yes"]; // not the region name
+    assert.equal(await f.run("failover", "--to", "eu-west-1", "--allow-data-loss"), 1);
+    assert.match(f.prompts[0], /Type eu-west-1 to continue/);
+    assert.match(f.stderr, /cancelled at step approve/);
+    assert.deepEqual(f.mutatingCalls(), []);
+    f.answers = ["eu-west-1"];
+    assert.equal(await f.run("failover", "--to", "eu-west-1", "--allow-data-loss"), 0, f.stderr);
+    assert.equal(f.fake.auroraWriter, "eu-west-1");
+    assert.match(
+      f.stdout,
+      /us-east-1 stays fenced\. When it is back, run 'failover failback --to us-east-1'/,
+    );
+    assert.match(f.stdout, /RPO estimate: Aurora 0\.04 s, MSK 0 messages/);
+  });
+
+  it("a failed run exits 1 with a resumable message; --resume finishes it", async () => {
+    f.fake.fail("SwitchoverGlobalCluster", "AccessDeniedException");
+    assert.equal(await f.run("switchover", "--to", "eu-west-1", "--yes"), 1);
+    assert.match(f.stderr, /switchover us-east-1 -> eu-west-1 failed at step aurora\.switchover/);
+    assert.match(f.stderr, /State: us-east-1 is fenced/);
+    assert.match(f.stderr, /next: Fix the cause, then run 'failover switchover --resume'/);
+    assert.equal(await f.run("switchover", "--resume", "--yes"), 0, f.stderr);
+    assert.match(f.stdout, /skip {2}fence\.source: finished before the resume/);
+    assert.equal(f.fake.auroraWriter, "eu-west-1");
+    assert.equal(f.fake.promotions.aurora, 1);
+  });
+
+  it("a crash at any journal write: --resume finishes the run from the file journal", async () => {
+    const probe = new CliFixture();
+    assert.equal(await probe.run("switchover", "--to", "eu-west-1", "--yes"), 0);
+    const runs = path.join(probe.dir, ".failover", "runs");
+    const writes = fs
+      .readFileSync(path.join(runs, fs.readdirSync(runs)[0]), "utf8")
+      .trim()
+      .split("\n").length;
+    probe.cleanup();
+    for (let crashAt = 2; crashAt < writes; crashAt += 3) {
+      const g = new CliFixture();
+      let crashing: CrashingJournal | undefined;
+      const deps = g.deps();
+      deps.journal = (dir) => (crashing = new CrashingJournal(new FileJournalStore(dir), crashAt));
+      assert.equal(await runCli(["switchover", "--to", "eu-west-1", "--yes"], deps), 1);
+      assert.ok(crashing?.crashed);
+      assert.equal(
+        await g.run("switchover", "--resume", "--yes"),
+        0,
+        `crash at ${crashAt}: ${g.stderr}`,
+      );
+      assert.equal(g.fake.auroraWriter, "eu-west-1");
+      assert.equal(g.fake.promotions.aurora, 1);
+      assert.deepEqual(g.fake.acceptingWrites(), ["eu-west-1"]);
+      g.cleanup();
+    }
+  });
+
+  it("--abandon closes the unfinished run and starts a new one", async () => {
+    f.fake.metrics.ReplicationLatency = undefined; // the DynamoDB drain never sees a datapoint
+    f.fake.fail("SwitchoverGlobalCluster", "InvalidDBClusterStateFault");
+    assert.equal(await f.run("switchover", "--to", "eu-west-1", "--yes"), 1);
+    const runId = /run (switchover-\S+)/.exec(f.stdout)![1];
+    assert.deepEqual(f.fake.acceptingWrites(), [], "source fenced, nothing promoted: no writer");
+    assert.match(
+      f.stderr,
+      /'failover switchover --to us-east-1 --abandon <run id>' gives writes back/,
+    );
+    assert.equal(await f.run("switchover", "--to", "eu-west-1", "--yes", "--abandon", "nope"), 2);
+    assert.match(f.stderr, new RegExp(`pass --abandon ${runId}`));
+    // Give writes back to the source, which still holds the Aurora writer.
+    assert.equal(
+      await f.run("switchover", "--to", "us-east-1", "--yes", "--abandon", runId),
+      0,
+      f.stderr,
+    );
+    assert.match(f.stdout, /writer\.record: Record us-east-1 as the writer/);
+    assert.deepEqual(f.fake.acceptingWrites(), ["us-east-1"]);
+    assert.equal(f.fake.auroraWriter, "us-east-1");
+    assert.equal(f.fake.writerCheckHealthy(f.manifests[0]), true);
+    // An unfenced writer is not "restored": that is still bad input.
+    assert.equal(await f.run("switchover", "--to", "us-east-1", "--yes"), 2);
+  });
+
+  it("a failover whose Aurora promotion already happened finishes the rest", async () => {
+    f.fake.dead.add("us-east-1");
+    f.fake.auroraWriter = "eu-west-1"; // promoted by hand in the console
+    assert.equal(
+      await f.run("failover", "--to", "eu-west-1", "--allow-data-loss", "--yes"),
+      0,
+      f.stderr,
+    );
+    assert.match(f.stdout, /ok= {2}aurora\.failover/);
+    assert.equal(f.fake.promotions.aurora, 0);
+    assert.deepEqual(f.fake.acceptingWrites(), ["eu-west-1"]);
+  });
+
+  it("restore after an abandoned switchover whose promotion went through closes the old gate", async () => {
+    f.fake.metrics.MessageLag = 500; // drain.msk never finishes, Aurora switches anyway
+    assert.equal(await f.run("switchover", "--to", "eu-west-1", "--yes"), 1);
+    const runId = /run (switchover-\S+)/.exec(f.stdout)![1];
+    assert.equal(f.fake.auroraWriter, "eu-west-1");
+    assert.match(f.stderr, /failed at step drain\.msk/);
+    assert.deepEqual(f.fake.acceptingWrites(), []);
+    assert.equal(
+      await f.run("switchover", "--to", "eu-west-1", "--yes", "--abandon", runId),
+      0,
+      f.stderr,
+    );
+    assert.deepEqual(f.fake.acceptingWrites(), ["eu-west-1"]);
+    assert.equal(f.fake.writerCheckHealthy(f.manifests[0]), false, "us-east-1's gate closed");
+    assert.equal(f.fake.writerCheckHealthy(f.manifests[1]), true);
+    assert.equal(await f.run("status"), 0, f.stdout);
+  });
+
+  it("failback defaults to the home region", async () => {
+    f.fake.dead.add("us-east-1");
+    assert.equal(
+      await f.run("failover", "--to", "eu-west-1", "--allow-data-loss", "--yes"),
+      0,
+      f.stderr,
+    );
+    f.fake.dead.delete("us-east-1");
+    for (const [pk, item] of f.fake.control.get("eu-west-1")!)
+      f.fake.control.get("us-east-1")!.set(pk, { ...item });
+    assert.equal(await f.run("failback", "--yes"), 0, f.stderr);
+    assert.equal(f.fake.auroraWriter, "us-east-1");
+    assert.equal(await f.run("failback", "--yes"), 2);
+    assert.match(f.stderr, /us-east-1 is already the writer/);
+  });
+});

@@ -1,0 +1,77 @@
+import * as readline from "readline";
+import { Command, CommanderError } from "commander";
+import { AwsAdapters } from "../adapters/aws";
+import { COMMANDS } from "../commands";
+import { systemClock, systemRandom } from "../engine/clock";
+import { CliDeps } from "./deps";
+import { EXIT, toExit } from "./errors";
+
+export function buildProgram(deps: CliDeps): Command {
+  const program = new Command("failover")
+    .description(
+      "Operator commands for the multi-region DR platform: status, plan, switchover, failover, failback. Data-plane calls only; reads the DR manifests, never the Pulumi backend.",
+    )
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => deps.stdout.write(s),
+      writeErr: (s) => deps.stderr.write(s),
+    });
+  for (const register of COMMANDS) register(program, deps);
+  return program;
+}
+
+/**
+ * The single error boundary: parses, runs, and maps every failure to an exit code and a
+ * message with a resolution. 0 done/healthy, 1 failed/unhealthy (safe, resumable), 2 bad input.
+ */
+export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
+  const program = buildProgram(deps);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.help" ||
+        error.code === "commander.version" ||
+        error.exitCode === 0
+      ) {
+        return EXIT.ok;
+      }
+      // Commander already printed what was wrong (unknown option, missing argument...).
+      return EXIT.badInput;
+    }
+    const { code, lines } = toExit(error);
+    for (const line of lines) deps.stderr.write(line + "\n");
+    return code;
+  }
+}
+
+/** The real world: AWS, the wall clock, the terminal. */
+export function realDeps(): CliDeps {
+  return {
+    adapters: AwsAdapters,
+    clock: systemClock,
+    random: systemRandom,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    isTTY: !!process.stdin.isTTY && !!process.stderr.isTTY,
+    prompt: (question) =>
+      new Promise((resolve) => {
+        const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+        rl.question(question, (answer) => {
+          rl.close();
+          resolve(answer);
+        });
+      }),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}
+
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  const code = await runCli(argv, realDeps());
+  process.exitCode = code;
+}

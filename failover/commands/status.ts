@@ -1,0 +1,340 @@
+import { Command } from "commander";
+import { AdapterError, Adapters, Clock, Region } from "../adapters/types";
+import { CliDeps } from "../cli/deps";
+import { UnhealthyError } from "../cli/errors";
+import { withTimeout } from "../engine/retry";
+import {
+  auroraLagQuery,
+  dynamoLatencyQuery,
+  mskLagQuery,
+  replicatedTables,
+  Topology,
+} from "../runbooks/topology";
+import { writerRouteHealthy } from "../runbooks/steps";
+import { addCommonOptions, CommonOptions, loadInputs, writeJson } from "./common";
+
+/** One value read from AWS, or why it could not be read. */
+export type Reading<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export interface RegionStatus {
+  region: Region;
+  cell: string;
+  stack: string;
+  targets: { tier: string; rtoSeconds: number; rpoSeconds: number; budgetSeconds: number };
+  aurora?: Reading<{ role: "writer" | "secondary" | "absent"; sync?: string; lagSeconds?: number }>;
+  dynamodb: {
+    table: string;
+    status: Reading<string>;
+    latencyMsTo: Record<Region, Reading<number | null>>;
+  }[];
+  msk?: Reading<{ state: string; messageLag: number | null }>;
+  cache?: Reading<{ role: string; status: string }>;
+  healthCheck: Reading<boolean>;
+  writerHealthCheck: Reading<boolean>;
+  trafficSwitch: Reading<string>;
+  control?: Reading<{ writer: string | null; epoch: number | null; fenced: boolean | null }>;
+}
+
+export interface StatusReport {
+  app: string;
+  at: string;
+  writer: Region | null;
+  healthy: boolean;
+  problems: string[];
+  warnings: string[];
+  regions: RegionStatus[];
+}
+
+/**
+ * Reads everything `status` shows, each read with its own timeout so one dead region shows as
+ * unreachable instead of hanging the command. Read-only calls only.
+ */
+export async function collectStatus(
+  topology: Topology,
+  adapters: Adapters,
+  clock: Clock,
+): Promise<StatusReport> {
+  const read = async <T>(fn: () => Promise<T>): Promise<Reading<T>> => {
+    try {
+      return { ok: true, value: await withTimeout(clock, 10_000, "read", fn) };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  };
+  const now = clock.now();
+  const regions = topology.regions;
+
+  const perRegion = await Promise.all(
+    regions.map(async (region): Promise<RegionStatus> => {
+      const m = topology.cells.get(region)!;
+      const a = m.stores.aurora;
+      const aurora = a
+        ? await read(async () => {
+            const g = await adapters.rds.describeGlobalCluster(region, a.globalClusterIdentifier);
+            const me = g.members.find((x) => x.clusterArn === a.clusterArn);
+            const role: "writer" | "secondary" | "absent" = !me
+              ? "absent"
+              : me.isWriter
+                ? "writer"
+                : "secondary";
+            let lagSeconds: number | undefined;
+            if (role === "secondary") {
+              const lag = await adapters.cloudwatch.latestMetric(
+                region,
+                auroraLagQuery(a.clusterIdentifier, now),
+              );
+              lagSeconds = lag ? lag.value / 1000 : undefined;
+            }
+            return { role, sync: me?.synchronizationStatus, lagSeconds };
+          })
+        : undefined;
+      const dynamodb = await Promise.all(
+        replicatedTables(m).map(async (table) => ({
+          table,
+          status: await read(
+            async () => (await adapters.dynamodb.describeTable(region, table)).tableStatus,
+          ),
+          latencyMsTo: Object.fromEntries(
+            await Promise.all(
+              regions
+                .filter((r) => r !== region)
+                .map(async (peer) => [
+                  peer,
+                  await read(
+                    async () =>
+                      (
+                        await adapters.cloudwatch.latestMetric(
+                          region,
+                          dynamoLatencyQuery(table, peer, now),
+                        )
+                      )?.value ?? null,
+                  ),
+                ]),
+            ),
+          ) as Record<Region, Reading<number | null>>,
+        })),
+      );
+      const replicatorArn = m.stores.msk.replicatorArn;
+      const msk = replicatorArn
+        ? await read(async () => {
+            const r = await adapters.kafka.describeReplicator(region, replicatorArn);
+            const lag = await adapters.cloudwatch.latestMetric(
+              region,
+              mskLagQuery(replicatorArn, now),
+            );
+            return { state: r.state, messageLag: lag?.value ?? null };
+          })
+        : undefined;
+      const gid = m.stores.cache.globalReplicationGroupId;
+      const cache = gid
+        ? await read(async () => {
+            const g = await adapters.elasticache.describeGlobalDatastore(region, gid);
+            const me = g.members.find(
+              (x) => x.replicationGroupId === m.stores.cache.replicationGroupId,
+            );
+            return { role: me?.role ?? "absent", status: me?.status ?? g.status };
+          })
+        : undefined;
+      const healthCheck = await read(
+        async () =>
+          (await adapters.route53.healthCheckStatus(m.traffic.healthCheck.healthCheckId)).healthy,
+      );
+      const writerHealthCheck = await read(() => writerRouteHealthy(adapters, m));
+      const sw = m.traffic.switch;
+      const trafficSwitch = await read(async () => {
+        if (sw.type === "arc-routing-control") {
+          return `routing control ${await adapters.arc.getRoutingControlState(sw.routingControlArn)}`;
+        }
+        // One gate per region: a dead region shows as such without hiding the others.
+        const states = await Promise.all(
+          sw.gates.map(async (g) => {
+            const r = await read(
+              async () =>
+                (await adapters.cloudwatch.alarmStates(g.region, [g.alarmName]))[g.alarmName],
+            );
+            const s = r.ok ? r.value : "UNREACHABLE";
+            return `${g.region}:${s === "OK" ? "open" : s === "ALARM" ? "closed" : s}`;
+          }),
+        );
+        return `gates ${states.join(" ")}`;
+      });
+      const ct = m.stores.controlTable;
+      const control = ct
+        ? await read(async () => {
+            const s = await adapters.dynamodb.readControl(region, ct.tableName, [region]);
+            const f = s.fences.find((x) => x.region === region);
+            return {
+              writer: s.writer?.region ?? null,
+              epoch: s.writer?.epoch ?? null,
+              fenced: f ? f.fenced : null,
+            };
+          })
+        : undefined;
+      return {
+        region,
+        cell: m.cell,
+        stack: m.stack,
+        targets: { ...m.targets, budgetSeconds: m.budget.totalSeconds },
+        aurora,
+        dynamodb,
+        msk,
+        cache,
+        healthCheck,
+        writerHealthCheck,
+        trafficSwitch,
+        control,
+      };
+    }),
+  );
+
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const writers = perRegion.filter((r) => r.aurora?.ok && r.aurora.value.role === "writer");
+  const anyAurora = perRegion.some((r) => r.aurora !== undefined);
+  let writer: Region | null = null;
+  if (anyAurora) {
+    if (writers.length === 1) writer = writers[0].region;
+    else if (writers.length === 0) problems.push("no region reports the Aurora writer");
+    else problems.push(`two Aurora writers: ${writers.map((w) => w.region).join(", ")}`);
+  } else {
+    const c = perRegion.find((r) => r.control?.ok && r.control.value.writer);
+    writer = c?.control?.ok ? c.control.value.writer : null;
+  }
+  for (const r of perRegion) {
+    const rpo = r.targets.rpoSeconds;
+    if (r.aurora && !r.aurora.ok)
+      problems.push(`${r.region}: Aurora unreachable (${r.aurora.error})`);
+    if (r.aurora?.ok) {
+      const v = r.aurora.value;
+      if (v.role === "absent")
+        problems.push(`${r.region}: not a member of the Aurora global cluster`);
+      if (v.sync && v.sync !== "connected") problems.push(`${r.region}: Aurora ${v.sync}`);
+      if (v.lagSeconds !== undefined && v.lagSeconds > rpo)
+        problems.push(`${r.region}: Aurora lag ${v.lagSeconds} s over the RPO target ${rpo} s`);
+    }
+    for (const t of r.dynamodb) {
+      if (!t.status.ok) problems.push(`${r.region}: ${t.table} unreachable (${t.status.error})`);
+      else if (t.status.value !== "ACTIVE")
+        problems.push(`${r.region}: ${t.table} is ${t.status.value}`);
+      for (const [peer, lat] of Object.entries(t.latencyMsTo)) {
+        if (lat.ok && lat.value !== null && lat.value / 1000 > rpo)
+          problems.push(
+            `${r.region}: ${t.table} replication to ${peer} ${lat.value} ms over the RPO target`,
+          );
+      }
+    }
+    if (r.msk && !r.msk.ok)
+      problems.push(`${r.region}: MSK replicator unreachable (${r.msk.error})`);
+    if (r.msk?.ok && r.msk.value.state !== "RUNNING")
+      problems.push(`${r.region}: MSK replicator ${r.msk.value.state}`);
+    if (r.cache && !r.cache.ok)
+      problems.push(`${r.region}: ElastiCache unreachable (${r.cache.error})`);
+    if (!r.healthCheck.ok)
+      warnings.push(`${r.region}: health check status unreadable (${r.healthCheck.error})`);
+    else if (!r.healthCheck.value)
+      problems.push(`${r.region}: the cell's health check is unhealthy`);
+    if (r.writerHealthCheck.ok && writer) {
+      if (r.region === writer && !r.writerHealthCheck.value)
+        problems.push(
+          `${r.region}: writer health check unhealthy: writer traffic has nowhere to go`,
+        );
+      if (r.region !== writer && r.writerHealthCheck.value)
+        problems.push(`${r.region}: writer health check healthy but ${writer} writes`);
+    }
+    if (r.control && !r.control.ok)
+      problems.push(`${r.region}: control table unreachable (${r.control.error})`);
+    if (r.control?.ok && writer) {
+      const c = r.control.value;
+      if (c.writer === null)
+        warnings.push(`${r.region}: control table has no writer item (home writes)`);
+      else if (c.writer !== writer)
+        problems.push(`${r.region}: control table says ${c.writer} writes, Aurora says ${writer}`);
+      if (r.region === writer && c.fenced)
+        problems.push(
+          `${r.region}: the writer is fenced: resume the unfinished run, or 'failover switchover --to ${r.region} --abandon <run id>'`,
+        );
+      if (r.region !== writer && c.fenced === false)
+        problems.push(`${r.region}: not the writer but explicitly unfenced`);
+      if (r.region !== writer && c.fenced === null)
+        warnings.push(`${r.region}: no fence item (relies on the writer item)`);
+    }
+  }
+  const caches = perRegion.filter((r) => r.cache?.ok && r.cache.value.role === "primary");
+  if (perRegion.some((r) => r.cache?.ok) && caches.length !== 1)
+    problems.push(`ElastiCache global datastore has ${caches.length} primaries`);
+  return {
+    app: topology.app,
+    at: new Date(now).toISOString(),
+    writer,
+    healthy: problems.length === 0,
+    problems,
+    warnings,
+    regions: perRegion,
+  };
+}
+
+const show = <T>(r: Reading<T> | undefined, f: (v: T) => string) =>
+  r === undefined ? "n/a" : r.ok ? f(r.value) : `UNREACHABLE (${r.error})`;
+
+export function renderStatus(s: StatusReport): string {
+  const lines = [
+    `${s.app}: writer ${s.writer ?? "UNKNOWN"} - ${s.healthy ? "HEALTHY" : "UNHEALTHY"} (${s.at})`,
+  ];
+  for (const r of s.regions) {
+    lines.push(
+      "",
+      `${r.region} (${r.stack})${r.region === s.writer ? "  <- writes" : ""}`,
+      `  targets      RTO ${r.targets.rtoSeconds} s, RPO ${r.targets.rpoSeconds} s, budget ${r.targets.budgetSeconds} s (${r.targets.tier})`,
+      `  aurora       ${show(r.aurora, (v) => `${v.role}${v.sync ? ` ${v.sync}` : ""}${v.lagSeconds !== undefined ? `, lag ${v.lagSeconds} s` : ""}`)}`,
+      ...r.dynamodb.map(
+        (t) =>
+          `  dynamodb     ${t.table}: ${show(t.status, (v) => v)}; replication ${Object.entries(
+            t.latencyMsTo,
+          )
+            .map(([p, l]) => `-> ${p} ${show(l, (v) => (v === null ? "no data" : `${v} ms`))}`)
+            .join(", ")}`,
+      ),
+      `  msk          ${show(r.msk, (v) => `replicator ${v.state}, backlog ${v.messageLag ?? "no data"}`)}`,
+      `  elasticache  ${show(r.cache, (v) => `${v.role} (${v.status})`)}`,
+      `  health       cell ${show(r.healthCheck, (v) => (v ? "healthy" : "UNHEALTHY"))}, writer check ${show(r.writerHealthCheck, (v) => (v ? "healthy" : "unhealthy"))}`,
+      `  switch       ${show(r.trafficSwitch, (v) => v)}`,
+      `  control      ${show(r.control, (v) => `writer item ${v.writer ?? "none"}${v.epoch !== null ? ` (epoch ${v.epoch})` : ""}, this region ${v.fenced === null ? "no fence item" : v.fenced ? "FENCED" : "unfenced"}`)}`,
+    );
+  }
+  if (s.problems.length) lines.push("", "problems:", ...s.problems.map((p) => `  - ${p}`));
+  if (s.warnings.length) lines.push("", "warnings:", ...s.warnings.map((p) => `  - ${p}`));
+  return lines.join("\n") + "\n";
+}
+
+export function registerStatus(program: Command, deps: CliDeps): void {
+  const cmd = program
+    .command("status")
+    .description(
+      "Per region: who writes, Aurora members and lag, DynamoDB replicas and latency, MSK replicators, ElastiCache roles, health checks, traffic switch, fences, RTO/RPO targets. Exit 0 healthy, 1 not.",
+    );
+  addCommonOptions(cmd).action(async (opts: CommonOptions) => {
+    const { topology, adapters } = loadInputs(opts, deps);
+    await checkCredentials(topology.regions, adapters);
+    const report = await collectStatus(topology, adapters, deps.clock);
+    if (opts.json) writeJson(deps, report);
+    else deps.stdout.write(renderStatus(report));
+    if (!report.healthy) throw new UnhealthyError(`${report.problems.length} problems`);
+  });
+}
+
+/**
+ * Missing or expired credentials would otherwise show as every region "unreachable": fail
+ * once, with the fix. A region that does not answer is not a credential problem.
+ */
+async function checkCredentials(regions: Region[], adapters: Adapters): Promise<void> {
+  for (const region of regions) {
+    try {
+      await adapters.sts.callerIdentity(region);
+      return;
+    } catch (e) {
+      if (e instanceof AdapterError && (e.kind === "credentials" || e.kind === "access-denied")) {
+        throw e;
+      }
+    }
+  }
+}

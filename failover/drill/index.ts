@@ -1,0 +1,14 @@
+export { runDrill, scenarioFaults, SCENARIOS, OperatorCrash } from "./harness";
+export type { DrillOptions, DrillResult, DrillStep, ScenarioName, StoreResult } from "./harness";
+export { describeFault, randomFaults, scheduleFaults, RANDOM_FAULTS } from "./faults";
+export type { FaultSpec, FaultType } from "./faults";
+export { readFaultsFile } from "./options";
+export {
+  drillSummary,
+  drillVerdict,
+  renderMarkdown,
+  renderSvg,
+  renderText,
+  writeDrillReport,
+} from "./report";
+export type { DrillSummary } from "./report";

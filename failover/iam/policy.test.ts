@@ -1,0 +1,65 @@
+import { strict as assert } from "assert";
+import { sampleManifest } from "../../manifest/sample";
+import { ACTION_FOR_COMMAND, operatorPolicyDocument } from "./policy";
+
+describe("operator IAM policy", () => {
+  const manifests = [sampleManifest("us-east-1"), sampleManifest("eu-west-1")];
+  const doc = operatorPolicyDocument(manifests);
+  const actions = doc.Statement.flatMap((s) => s.Action);
+  const statement = (action: string) => doc.Statement.find((s) => s.Action.includes(action))!;
+
+  it("grants every action the adapters use (ARC only with ARC cells)", () => {
+    for (const action of Object.values(ACTION_FOR_COMMAND)) {
+      if (action && !action.startsWith("route53-recovery-cluster:")) {
+        assert.ok(actions.includes(action), action);
+      }
+    }
+  });
+
+  it("grants nothing on IAM, Route 53 configuration or ARC configuration, and no wildcard actions", () => {
+    for (const a of actions) {
+      assert.doesNotMatch(
+        a,
+        /^iam:|^route53:(Change|Create|Delete|Update)|route53-recovery-control-config|\*/,
+      );
+    }
+  });
+
+  it("scopes resources: fences to the control tables' writer/fence items, promotions to these clusters", () => {
+    const fences = statement("dynamodb:PutItem");
+    assert.deepEqual(fences.Resource, [
+      "arn:aws:dynamodb:eu-west-1:123456789012:table/shop-dr-control",
+      "arn:aws:dynamodb:us-east-1:123456789012:table/shop-dr-control",
+    ]);
+    assert.deepEqual(fences.Condition, {
+      "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["writer", "fence#*"] },
+    });
+    assert.deepEqual(statement("rds:FailoverGlobalCluster").Resource, [
+      "arn:aws:rds::123456789012:global-cluster:shop-global",
+      "arn:aws:rds:eu-west-1:123456789012:cluster:shop-euw1",
+      "arn:aws:rds:us-east-1:123456789012:cluster:shop-use1",
+    ]);
+    assert.deepEqual(statement("cloudwatch:PutMetricData").Condition, {
+      StringEquals: { "cloudwatch:namespace": ["DR/TrafficSwitch"] },
+    });
+    assert.equal((statement("cloudwatch:DescribeAlarms").Resource as string[]).length, 4);
+  });
+
+  it("adds the routing-control data plane for ARC cells", () => {
+    const arc = manifests.map((m) => ({
+      ...m,
+      traffic: {
+        ...m.traffic,
+        switch: {
+          type: "arc-routing-control" as const,
+          clusterArn: "arn:aws:route53-recovery-control::123456789012:cluster/c",
+          routingControlArn: `arn:aws:route53-recovery-control::123456789012:controlpanel/p/routingcontrol/${m.cell}`,
+          healthCheckId: "hc",
+        },
+      },
+    }));
+    const s = operatorPolicyDocument(arc).Statement.find((x) => x.Sid === "RoutingControls")!;
+    assert.ok(s.Action.includes("route53-recovery-cluster:UpdateRoutingControlStates"));
+    assert.equal((s.Resource as string[]).length, 2);
+  });
+});

@@ -1,0 +1,193 @@
+import { DrManifest } from "../../manifest";
+
+/**
+ * The least-privilege IAM policy an operator role needs to run every `failover` command over
+ * these cells. Resource-scoped where the service supports it; the three actions that only
+ * take "*" (GetMetricData, PutMetricData, GetCallerIdentity needs none) are conditioned or
+ * read-only. Nothing here touches IAM, Route 53 records/health-check configuration or ARC
+ * configuration: the failover commands never need them.
+ */
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: {
+    Sid: string;
+    Effect: "Allow";
+    Action: string[];
+    Resource: string | string[];
+    Condition?: Record<string, Record<string, string | string[]>>;
+  }[];
+}
+
+/** The IAM action for each SDK command the adapters send. */
+export const ACTION_FOR_COMMAND: Record<string, string | null> = {
+  GetCallerIdentity: null, // needs no permission
+  DescribeGlobalClusters: "rds:DescribeGlobalClusters",
+  SwitchoverGlobalCluster: "rds:SwitchoverGlobalCluster",
+  FailoverGlobalCluster: "rds:FailoverGlobalCluster",
+  GetMetricData: "cloudwatch:GetMetricData",
+  PutMetricData: "cloudwatch:PutMetricData",
+  DescribeAlarms: "cloudwatch:DescribeAlarms",
+  DescribeTable: "dynamodb:DescribeTable",
+  GetItem: "dynamodb:GetItem",
+  PutItem: "dynamodb:PutItem",
+  DescribeReplicator: "kafka:DescribeReplicator",
+  DescribeGlobalReplicationGroups: "elasticache:DescribeGlobalReplicationGroups",
+  FailoverGlobalReplicationGroup: "elasticache:FailoverGlobalReplicationGroup",
+  GetHealthCheckStatus: "route53:GetHealthCheckStatus",
+  GetRoutingControlState: "route53-recovery-cluster:GetRoutingControlState",
+  UpdateRoutingControlStates: "route53-recovery-cluster:UpdateRoutingControlStates",
+};
+
+const uniq = (xs: (string | undefined | null)[]) =>
+  [...new Set(xs.filter((x): x is string => !!x))].sort();
+
+export function operatorPolicyDocument(manifests: readonly DrManifest[]): PolicyDocument {
+  const acct = manifests[0].stores.kms.keyArn.split(":")[4];
+  const statements: PolicyDocument["Statement"] = [];
+  const aurora = manifests.map((m) => m.stores.aurora).filter((a) => a !== null);
+  if (aurora.length > 0) {
+    statements.push(
+      {
+        Sid: "AuroraGlobalRead",
+        Effect: "Allow",
+        Action: ["rds:DescribeGlobalClusters"],
+        Resource: uniq(aurora.map((a) => a.globalClusterArn)),
+      },
+      {
+        // Both the global cluster and the member clusters are authorised on these calls.
+        Sid: "AuroraGlobalPromote",
+        Effect: "Allow",
+        Action: ["rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster"],
+        Resource: uniq([
+          ...aurora.map((a) => a.globalClusterArn),
+          ...aurora.map((a) => a.clusterArn),
+        ]),
+      },
+    );
+  }
+  statements.push(
+    {
+      Sid: "MetricsRead",
+      Effect: "Allow",
+      Action: ["cloudwatch:GetMetricData"],
+      Resource: "*",
+    },
+    {
+      Sid: "WriterGate",
+      Effect: "Allow",
+      Action: ["cloudwatch:PutMetricData"],
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "cloudwatch:namespace": uniq(
+            manifests.map((m) =>
+              m.traffic.switch.type === "cloudwatch-gate" ? m.traffic.switch.namespace : undefined,
+            ),
+          ),
+        },
+      },
+    },
+  );
+  const alarms = manifests.flatMap((m) =>
+    m.traffic.switch.type === "cloudwatch-gate"
+      ? m.traffic.switch.gates.map(
+          (g) => `arn:aws:cloudwatch:${g.region}:${acct}:alarm:${g.alarmName}`,
+        )
+      : [],
+  );
+  if (alarms.length > 0) {
+    statements.push({
+      Sid: "WriterGateAlarmsRead",
+      Effect: "Allow",
+      Action: ["cloudwatch:DescribeAlarms"],
+      Resource: uniq(alarms),
+    });
+  }
+  const tables = manifests.flatMap((m) => [
+    ...m.stores.dynamodb.map((t) => t.tableArn),
+    m.stores.controlTable?.tableArn,
+  ]);
+  statements.push({
+    Sid: "GlobalTablesRead",
+    Effect: "Allow",
+    Action: ["dynamodb:DescribeTable"],
+    Resource: uniq(tables),
+  });
+  const control = uniq(manifests.map((m) => m.stores.controlTable?.tableArn));
+  if (control.length > 0) {
+    statements.push({
+      Sid: "WriteFences",
+      Effect: "Allow",
+      Action: ["dynamodb:GetItem", "dynamodb:PutItem"],
+      Resource: control,
+      // Only the writer and fence items, never application data.
+      Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["writer", "fence#*"] } },
+    });
+  }
+  const replicators = uniq(manifests.map((m) => m.stores.msk.replicatorArn));
+  if (replicators.length > 0) {
+    statements.push({
+      Sid: "MskReplicatorsRead",
+      Effect: "Allow",
+      Action: ["kafka:DescribeReplicator"],
+      Resource: replicators,
+    });
+  }
+  const gid = manifests.map((m) => m.stores.cache.globalReplicationGroupId).find((g) => g);
+  if (gid) {
+    const globalArn = `arn:aws:elasticache::${acct}:globalreplicationgroup:${gid}`;
+    statements.push(
+      {
+        Sid: "CacheGlobalRead",
+        Effect: "Allow",
+        Action: ["elasticache:DescribeGlobalReplicationGroups"],
+        Resource: globalArn,
+      },
+      {
+        Sid: "CacheGlobalFailover",
+        Effect: "Allow",
+        Action: ["elasticache:FailoverGlobalReplicationGroup"],
+        Resource: uniq([
+          globalArn,
+          ...manifests.map(
+            (m) =>
+              `arn:aws:elasticache:${m.region}:${acct}:replicationgroup:${m.stores.cache.replicationGroupId}`,
+          ),
+        ]),
+      },
+    );
+  }
+  statements.push({
+    Sid: "HealthCheckStatusRead",
+    Effect: "Allow",
+    Action: ["route53:GetHealthCheckStatus"],
+    Resource: uniq(
+      manifests.flatMap((m) => [
+        m.traffic.healthCheck.healthCheckId,
+        ...(m.traffic.switch.type === "cloudwatch-gate"
+          ? m.traffic.switch.gates.map((g) => g.healthCheckId)
+          : []),
+      ]),
+    ).map((id) => `arn:aws:route53:::healthcheck/${id}`),
+  });
+  const controls = uniq(
+    manifests.map((m) =>
+      m.traffic.switch.type === "arc-routing-control"
+        ? m.traffic.switch.routingControlArn
+        : undefined,
+    ),
+  );
+  if (controls.length > 0) {
+    statements.push({
+      Sid: "RoutingControls",
+      Effect: "Allow",
+      Action: [
+        "route53-recovery-cluster:GetRoutingControlState",
+        "route53-recovery-cluster:UpdateRoutingControlState",
+        "route53-recovery-cluster:UpdateRoutingControlStates",
+      ],
+      Resource: controls,
+    });
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}

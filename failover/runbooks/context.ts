@@ -1,0 +1,48 @@
+import { Adapters, Region } from "../adapters/types";
+import { Step } from "../engine/graph";
+import { Topology } from "./topology";
+
+/**
+ * `restore` is the way back from a planned run stopped after the fence but before promotion:
+ * the source still holds the Aurora writer, so it is recorded as the writer and unfenced
+ * again (`failover switchover --to <source> --abandon <run>`).
+ */
+export type RunbookKind = "switchover" | "failover" | "failback" | "restore";
+
+export interface Thresholds {
+  /** Preflight: replication lag above this refuses a switchover. Defaults to the target's RPO. */
+  maxLagSeconds: number;
+  /** Drain: Aurora and DynamoDB lag must fall to this. Defaults to 1 s. */
+  drainLagSeconds: number;
+  /** Drain: MSK replicator backlog must fall to this many messages. Defaults to 0. */
+  drainMessages: number;
+}
+
+/**
+ * Everything that decides a run's graph. Plain JSON: it is journaled at the start so that a
+ * resume rebuilds exactly the same graph, even after the writer has moved.
+ */
+export interface RunbookParams {
+  kind: RunbookKind;
+  /** The current writer (on failover: the failed region, never called). */
+  from: Region;
+  to: Region;
+  /** Epoch for this run's control-table writes: one more than any stored epoch. */
+  epoch: number;
+  thresholds: Thresholds;
+}
+
+export interface RunbookDeps {
+  topology: Topology;
+  adapters: Adapters;
+}
+
+/** Fills a step's optional fields with the runbooks' defaults. */
+export function step(s: Partial<Step> & Pick<Step, "id" | "title" | "budgetSeconds">): Step {
+  return {
+    dependsOn: [],
+    mutates: false,
+    timeoutSeconds: 120,
+    ...s,
+  };
+}

@@ -1,0 +1,888 @@
+import { DrManifest } from "../../manifest";
+import { AdapterError, Region } from "../adapters/types";
+import { Step, StepConditionError, StepContext, VerifyResult } from "../engine/graph";
+import { isTransient } from "../engine/retry";
+import { RunbookDeps, RunbookParams, step } from "./context";
+import {
+  accountOf,
+  auroraLagQuery,
+  cell,
+  dynamoLatencyQuery,
+  mskLagQuery,
+  replicatedTables,
+} from "./topology";
+
+/*
+ * Step builders shared by the runbooks. Every call names its region explicitly; on failover
+ * `actRegion` is the target, so nothing here ever reaches the failed region.
+ */
+
+interface Ctx {
+  p: RunbookParams;
+  d: RunbookDeps;
+  from: DrManifest;
+  to: DrManifest;
+  /** True on failover: `from` is presumed dead and must not be called. */
+  unplanned: boolean;
+}
+
+export function makeCtx(p: RunbookParams, d: RunbookDeps): Ctx {
+  return {
+    p,
+    d,
+    from: cell(d.topology, p.from),
+    to: cell(d.topology, p.to),
+    unplanned: p.kind === "failover",
+  };
+}
+
+/** Regions a run may call: every cell's region, minus the failed one on failover. */
+export function reachableRegions(c: Ctx): Region[] {
+  return c.d.topology.regions.filter((r) => !(c.unplanned && r === c.p.from));
+}
+
+function controlTable(c: Ctx): string {
+  const t = c.to.stores.controlTable;
+  if (!t) throw new StepConditionError(`${c.p.to}: stores.controlTable is null`);
+  return t.tableName;
+}
+
+function isoAt(ctx: StepContext): string {
+  return new Date(ctx.clock.now()).toISOString();
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Preflight (read only)
+
+export function preflightIdentity(c: Ctx): Step {
+  const regions = c.unplanned ? [c.p.to] : [...new Set([c.p.from, c.p.to])];
+  return step({
+    id: "preflight.identity",
+    title: `Check credentials (STS in ${regions.join(", ")})`,
+    region: c.p.to,
+    budgetSeconds: 2,
+    run: async (ctx) => {
+      const want = accountOf(c.to);
+      const ids = await Promise.all(regions.map((r) => c.d.adapters.sts.callerIdentity(r)));
+      for (const id of ids) {
+        if (id.account !== want) {
+          throw new StepConditionError(
+            `credentials are for account ${id.account} (${id.arn}) but the manifests are for ${want}; pick the right one with --profile or AWS_PROFILE.`,
+          );
+        }
+      }
+      ctx.note(`acting as ${ids[0].arn}`);
+      return { account: want, arn: ids[0].arn };
+    },
+  });
+}
+
+export function preflightAurora(c: Ctx): Step | undefined {
+  const aurora = c.to.stores.aurora;
+  const fromAurora = c.from.stores.aurora;
+  if (!aurora || !fromAurora) return undefined;
+  return step({
+    id: "preflight.aurora",
+    title: `Check the Aurora global cluster ${aurora.globalClusterIdentifier} (from ${c.p.to})`,
+    region: c.p.to,
+    budgetSeconds: 3,
+    run: async (ctx) => {
+      const g = await c.d.adapters.rds.describeGlobalCluster(
+        c.p.to,
+        aurora.globalClusterIdentifier,
+      );
+      const target = g.members.find((m) => m.clusterArn === aurora.clusterArn);
+      if (!target) {
+        throw new StepConditionError(
+          `${aurora.clusterIdentifier} (${c.p.to}) is not a member of ${aurora.globalClusterIdentifier}` +
+            (c.p.kind === "failback"
+              ? "; it has not rejoined as a secondary yet. Wait for Aurora to re-add it, or run 'pulumi up' on stack " +
+                c.to.stack +
+                " to re-create the secondary, then retry."
+              : "; run 'pulumi up' on its stack to join it."),
+        );
+      }
+      const writer = g.members.find((m) => m.isWriter);
+      const lag = await c.d.adapters.cloudwatch.latestMetric(
+        c.p.to,
+        auroraLagQuery(aurora.clusterIdentifier, ctx.clock.now()),
+      );
+      const lagSeconds = lag ? lag.value / 1000 : undefined;
+      ctx.note(
+        `writer ${writer?.region ?? "none"}, status ${g.status}, lag to ${c.p.to} ` +
+          (lagSeconds === undefined ? "unknown (no datapoint in 5 min)" : `${lagSeconds} s`),
+      );
+      if (!c.unplanned) {
+        if (g.failover) {
+          throw new StepConditionError(
+            `a ${g.failover.isDataLossAllowed ? "failover" : "switchover"} is already ${g.failover.status}; wait for it to finish (see 'failover status').`,
+          );
+        }
+        if (g.status !== "available") {
+          throw new StepConditionError(
+            `the global cluster is '${g.status}', not 'available'; wait and retry.`,
+          );
+        }
+        if (writer?.clusterArn !== fromAurora.clusterArn) {
+          throw new StepConditionError(
+            `the writer is ${writer?.region ?? "none"}, not ${c.p.from}; re-run to re-plan against the current writer.`,
+          );
+        }
+        if (target.synchronizationStatus && target.synchronizationStatus !== "connected") {
+          throw new StepConditionError(
+            `${c.p.to} is '${target.synchronizationStatus}', not 'connected'; wait for it to resync.`,
+          );
+        }
+        if (lagSeconds !== undefined && lagSeconds > c.p.thresholds.maxLagSeconds) {
+          throw new StepConditionError(
+            `replication lag to ${c.p.to} is ${lagSeconds} s, over ${c.p.thresholds.maxLagSeconds} s; wait for it to fall or pass --max-lag-seconds.`,
+          );
+        }
+      }
+      return { writer: writer?.region, status: g.status, lagSeconds };
+    },
+  });
+}
+
+export function preflightDynamo(c: Ctx): Step {
+  const tables = replicatedTables(c.to);
+  return step({
+    id: "preflight.dynamodb",
+    title: `Check DynamoDB replicas in ${c.p.to} (${tables.length} tables)`,
+    region: c.p.to,
+    budgetSeconds: 3,
+    run: async (ctx) => {
+      const latencyMs: Record<string, number | undefined> = {};
+      for (const name of tables) {
+        const t = await c.d.adapters.dynamodb.describeTable(c.p.to, name);
+        if (t.tableStatus !== "ACTIVE") {
+          throw new StepConditionError(`${name} in ${c.p.to} is ${t.tableStatus}, not ACTIVE.`);
+        }
+        const peer = t.replicas.find((r) => r.region === c.p.from);
+        if (!c.unplanned) {
+          if (!peer || peer.status !== "ACTIVE") {
+            throw new StepConditionError(
+              `${name}: the ${c.p.from} replica is ${peer?.status ?? "missing"}; replication is not healthy.`,
+            );
+          }
+          // The metric is published by the sending region.
+          const lag = await c.d.adapters.cloudwatch.latestMetric(
+            c.p.from,
+            dynamoLatencyQuery(name, c.p.to, ctx.clock.now()),
+          );
+          latencyMs[name] = lag?.value;
+          if (lag && lag.value / 1000 > c.p.thresholds.maxLagSeconds) {
+            throw new StepConditionError(
+              `${name}: replication latency to ${c.p.to} is ${seconds(lag.value)}, over ${c.p.thresholds.maxLagSeconds} s; wait or pass --max-lag-seconds.`,
+            );
+          }
+        }
+      }
+      if (c.unplanned) {
+        ctx.note(`replication latency is published in ${c.p.from} and is not read on failover`);
+      }
+      return { latencyMs };
+    },
+  });
+}
+
+export function preflightMsk(c: Ctx): Step | undefined {
+  const replicatorArn = c.to.stores.msk.replicatorArn;
+  if (!replicatorArn) return undefined;
+  return step({
+    id: "preflight.msk",
+    title: `Check the MSK replicator into ${c.p.to}`,
+    region: c.p.to,
+    budgetSeconds: 3,
+    run: async (ctx) => {
+      const r = await c.d.adapters.kafka.describeReplicator(c.p.to, replicatorArn);
+      const lag = await c.d.adapters.cloudwatch.latestMetric(
+        c.p.to,
+        mskLagQuery(replicatorArn, ctx.clock.now()),
+      );
+      ctx.note(`replicator ${r.state}, backlog ${lag ? lag.value : "unknown"} messages`);
+      if (!c.unplanned && r.state !== "RUNNING") {
+        throw new StepConditionError(
+          `replicator ${r.replicatorName} is ${r.state}${r.stateReason ? ` (${r.stateReason})` : ""}, not RUNNING.`,
+        );
+      }
+      return { state: r.state, messageLag: lag?.value };
+    },
+  });
+}
+
+export function preflightCache(c: Ctx): Step | undefined {
+  const gid = c.to.stores.cache.globalReplicationGroupId;
+  if (!gid) return undefined;
+  return step({
+    id: "preflight.cache",
+    title: `Check the ElastiCache global datastore ${gid}`,
+    region: c.p.to,
+    budgetSeconds: 3,
+    run: async (ctx) => {
+      const g = await c.d.adapters.elasticache.describeGlobalDatastore(c.p.to, gid);
+      const member = g.members.find(
+        (m) => m.replicationGroupId === c.to.stores.cache.replicationGroupId,
+      );
+      if (!member) {
+        throw new StepConditionError(
+          `${c.to.stores.cache.replicationGroupId} is not a member of ${gid}; run 'pulumi up' on stack ${c.to.stack}.`,
+        );
+      }
+      ctx.note(`global datastore ${g.status}, ${c.p.to} is ${member.role}`);
+      if (!c.unplanned && g.status !== "available") {
+        throw new StepConditionError(`${gid} is '${g.status}', not 'available'; wait and retry.`);
+      }
+      return { status: g.status, role: member.role };
+    },
+  });
+}
+
+export function preflightCapacity(c: Ctx): Step {
+  const hc = c.to.traffic.healthCheck.healthCheckId;
+  return step({
+    id: "preflight.capacity",
+    title: `Check ${c.p.to} serves (Route 53 health check ${hc})`,
+    region: c.p.to,
+    budgetSeconds: 2,
+    run: async (ctx) => {
+      let s;
+      try {
+        s = await c.d.adapters.route53.healthCheckStatus(hc);
+      } catch (e) {
+        // Route 53's API lives in us-east-1: a planned move away from a degraded us-east-1
+        // must not be blocked by it. The traffic step still verifies the switch itself.
+        if (!isTransient(e)) throw e;
+        ctx.note(`Route 53 health-check status unreadable (${(e as Error).message}); not blocking`);
+        return { checkersHealthy: null, checkersReporting: null };
+      }
+      ctx.note(`${s.checkersHealthy}/${s.checkersReporting} checkers healthy`);
+      if (!s.healthy) {
+        throw new StepConditionError(
+          `the ${c.p.to} cell's health check ${hc} is unhealthy: it cannot take the traffic. Fix the cell first.`,
+        );
+      }
+      return { checkersHealthy: s.checkersHealthy, checkersReporting: s.checkersReporting };
+    },
+  });
+}
+
+/** Failback only: the returning region must still be fenced, as seen in its own region. */
+export function reprotectFence(c: Ctx): Step {
+  return step({
+    id: "reprotect.fence",
+    title: `Check ${c.p.to} is still fenced (control table read in ${c.p.to})`,
+    region: c.p.to,
+    budgetSeconds: 5,
+    timeoutSeconds: 600,
+    pollSeconds: 10,
+    verify: async () => {
+      const s = await c.d.adapters.dynamodb.readControl(c.p.to, controlTable(c), [c.p.to]);
+      const f = s.fences.find((x) => x.region === c.p.to);
+      if (f?.fenced) return { ok: true };
+      // Writer elsewhere + no fence here means the fence has not replicated back yet.
+      return {
+        ok: false,
+        detail: `fence#${c.p.to} in ${c.p.to} is ${f ? "open" : "missing"}; waiting for the control table to catch up`,
+      };
+    },
+    ifFailed: `${c.p.to} has no fence in its own control-table replica. Do not send it writes. Check the control table's replication, or write the fence item with the command in docs/failover.md.`,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Approval
+
+export function approval(c: Ctx, dependsOn: string[]): Step {
+  const budget = c.to.budget;
+  return step({
+    id: "approve",
+    title: c.unplanned ? "Confirm data loss" : "Approve",
+    dependsOn,
+    budgetSeconds: 0,
+    timeoutSeconds: 3600,
+    approval: c.unplanned
+      ? {
+          typed: c.p.to,
+          prompt: (ctx) => {
+            const aurora = ctx.outputs["preflight.aurora"] as { lagSeconds?: number } | undefined;
+            const msk = ctx.outputs["preflight.msk"] as { messageLag?: number } | undefined;
+            return (
+              `FAIL OVER ${c.d.topology.app} from ${c.p.from} (presumed down, never called) to ${c.p.to}.\n` +
+              `Writes in ${c.p.from} that had not replicated are lost. Last known lag: Aurora ` +
+              `${aurora?.lagSeconds ?? "unknown"} s, MSK ${msk?.messageLag ?? "unknown"} messages.\n` +
+              `${c.p.from} stays fenced until 'failover failback'. Type ${c.p.to} to continue`
+            );
+          },
+        }
+      : {
+          prompt: () =>
+            c.p.kind === "restore"
+              ? `Restore writes in ${c.p.to} (still the Aurora writer): record it as the writer and unfence it. Continue?`
+              : `${c.p.kind === "failback" ? "Fail back" : "Switch over"} ${c.d.topology.app}: writer ${c.p.from} -> ${c.p.to} (RPO 0). ` +
+                `${c.p.from} is fenced first: writes are refused for about ${budget.promotionSeconds} s. Continue?`,
+        },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fencing and the writer record (DR control table)
+
+function fenceStep(
+  c: Ctx,
+  o: {
+    id: string;
+    fenceRegion: Region;
+    fenced: boolean;
+    actRegion: Region;
+    dependsOn: string[];
+    alsoVisibleIn?: Region;
+    ifFailed: string;
+  },
+): Step {
+  const read = (region: Region) =>
+    c.d.adapters.dynamodb.readControl(region, controlTable(c), [o.fenceRegion]);
+  const holds = async (region: Region) => {
+    const f = (await read(region)).fences.find((x) => x.region === o.fenceRegion);
+    return f !== undefined && f.fenced === o.fenced && f.epoch >= c.p.epoch;
+  };
+  return step({
+    id: o.id,
+    title: `${o.fenced ? "Fence" : "Unfence"} writes in ${o.fenceRegion} (control table, written in ${o.actRegion})`,
+    region: o.actRegion,
+    dependsOn: o.dependsOn,
+    mutates: true,
+    budgetSeconds: o.alsoVisibleIn ? 3 : 1,
+    timeoutSeconds: 180,
+    pollSeconds: 1,
+    isDone: () => holds(o.actRegion),
+    run: async (ctx) => {
+      const r = await c.d.adapters.dynamodb.putFence(o.actRegion, controlTable(c), {
+        region: o.fenceRegion,
+        fenced: o.fenced,
+        epoch: c.p.epoch,
+        runId: ctx.runId,
+        updatedAt: isoAt(ctx),
+      });
+      if (r.outcome === "superseded") {
+        throw new StepConditionError(
+          `fence#${o.fenceRegion} holds epoch ${r.currentEpoch ?? "?"}, newer than this run's ${c.p.epoch}: another run has acted since. Check 'failover status'.`,
+        );
+      }
+    },
+    verify: async (): Promise<VerifyResult> => {
+      if (!(await holds(o.actRegion))) return { ok: false, detail: "not readable back yet" };
+      if (o.alsoVisibleIn && !(await holds(o.alsoVisibleIn))) {
+        return { ok: false, detail: `not replicated to ${o.alsoVisibleIn} yet` };
+      }
+      return { ok: true };
+    },
+    ifFailed: o.ifFailed,
+  });
+}
+
+export function fenceSource(c: Ctx, dependsOn: string[]): Step {
+  // Planned: written in the source itself, so its applications see it on their next local
+  // read; verified in the target too, which proves the control table has replicated past it.
+  return fenceStep(c, {
+    id: "fence.source",
+    fenceRegion: c.p.from,
+    fenced: true,
+    actRegion: c.unplanned ? c.p.to : c.p.from,
+    alsoVisibleIn: c.unplanned ? undefined : c.p.to,
+    dependsOn,
+    ifFailed: `${c.p.from} may or may not be fenced yet; it is still the Aurora writer. Resume to continue, or restore it with 'failover switchover --to ${c.p.from} --abandon <run id>'.`,
+  });
+}
+
+export function unfenceTarget(c: Ctx, dependsOn: string[]): Step {
+  return fenceStep(c, {
+    id: "unfence.target",
+    fenceRegion: c.p.to,
+    fenced: false,
+    actRegion: c.p.to,
+    dependsOn,
+    ifFailed: `${c.p.to} is the writer but still fenced: writes are refused everywhere. Resume now.`,
+  });
+}
+
+export function writerRecord(c: Ctx, dependsOn: string[]): Step {
+  const read = async () =>
+    (await c.d.adapters.dynamodb.readControl(c.p.to, controlTable(c), [])).writer;
+  return step({
+    id: "writer.record",
+    title: `Record ${c.p.to} as the writer (control table, in ${c.p.to})`,
+    region: c.p.to,
+    dependsOn,
+    mutates: true,
+    budgetSeconds: 1,
+    pollSeconds: 1,
+    isDone: async () => {
+      const w = await read();
+      return w?.region === c.p.to && w.epoch >= c.p.epoch;
+    },
+    run: async (ctx) => {
+      const r = await c.d.adapters.dynamodb.putWriter(c.p.to, controlTable(c), {
+        region: c.p.to,
+        epoch: c.p.epoch,
+        runId: ctx.runId,
+        updatedAt: isoAt(ctx),
+      });
+      if (r.outcome === "superseded") {
+        throw new StepConditionError(
+          `the writer item holds epoch ${r.currentEpoch ?? "?"}, newer than this run's ${c.p.epoch}: another run has acted since. Check 'failover status'.`,
+        );
+      }
+    },
+    verify: async () => {
+      const w = await read();
+      return { ok: w?.region === c.p.to, detail: `writer item says ${w?.region ?? "nothing"}` };
+    },
+    ifFailed: `The database has moved to ${c.p.to}; both regions are fenced, so nothing accepts writes. Resume now.`,
+  });
+}
+
+function restoreHint(c: Ctx): string {
+  return `${c.p.from} is fenced and still the Aurora writer: writes are refused. Resume to continue, or give writes back to ${c.p.from} with 'failover switchover --to ${c.p.from} --abandon <run id>'.`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drain (switchover only): wait for replication to reach the target
+
+export function drainAurora(c: Ctx): Step | undefined {
+  const aurora = c.to.stores.aurora;
+  if (!aurora) return undefined;
+  return step({
+    id: "drain.aurora",
+    title: `Drain Aurora replication to ${c.p.to}`,
+    region: c.p.to,
+    dependsOn: ["fence.source"],
+    budgetSeconds: 5,
+    timeoutSeconds: 600,
+    pollSeconds: 5,
+    verify: async (ctx) => {
+      const lag = await c.d.adapters.cloudwatch.latestMetric(
+        c.p.to,
+        auroraLagQuery(aurora.clusterIdentifier, ctx.clock.now()),
+      );
+      // SwitchoverGlobalCluster itself waits for the secondary to catch up (RPO 0): a
+      // missing datapoint does not block it.
+      if (!lag) return { ok: true };
+      return {
+        ok: lag.value / 1000 <= c.p.thresholds.drainLagSeconds,
+        detail: `Aurora lag ${seconds(lag.value)} > ${c.p.thresholds.drainLagSeconds} s`,
+      };
+    },
+    ifFailed: restoreHint(c),
+  });
+}
+
+export function drainDynamo(c: Ctx): Step {
+  const tables = replicatedTables(c.to);
+  return step({
+    id: "drain.dynamodb",
+    title: `Drain DynamoDB replication ${c.p.from} -> ${c.p.to} (${tables.length} tables)`,
+    region: c.p.from,
+    dependsOn: ["fence.source"],
+    budgetSeconds: 60,
+    timeoutSeconds: 600,
+    pollSeconds: 10,
+    verify: async (ctx) => {
+      for (const name of tables) {
+        const lag = await c.d.adapters.cloudwatch.latestMetric(
+          c.p.from,
+          dynamoLatencyQuery(name, c.p.to, ctx.clock.now()),
+        );
+        if (!lag) return { ok: false, detail: `${name}: no ReplicationLatency datapoint yet` };
+        if (lag.value / 1000 > c.p.thresholds.drainLagSeconds) {
+          return {
+            ok: false,
+            detail: `${name}: latency ${seconds(lag.value)} > ${c.p.thresholds.drainLagSeconds} s`,
+          };
+        }
+      }
+      return { ok: true };
+    },
+    ifFailed: restoreHint(c),
+  });
+}
+
+export function drainMsk(c: Ctx): Step | undefined {
+  const replicatorArn = c.to.stores.msk.replicatorArn;
+  if (!replicatorArn) return undefined;
+  return step({
+    id: "drain.msk",
+    title: `Drain the MSK replicator into ${c.p.to}`,
+    region: c.p.to,
+    dependsOn: ["fence.source"],
+    budgetSeconds: 60,
+    timeoutSeconds: 900,
+    pollSeconds: 10,
+    verify: async (ctx) => {
+      const lag = await c.d.adapters.cloudwatch.latestMetric(
+        c.p.to,
+        mskLagQuery(replicatorArn, ctx.clock.now()),
+      );
+      if (!lag) return { ok: false, detail: "no MessageLag datapoint yet" };
+      return {
+        ok: lag.value <= c.p.thresholds.drainMessages,
+        detail: `backlog ${lag.value} messages > ${c.p.thresholds.drainMessages}`,
+      };
+    },
+    ifFailed: restoreHint(c),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Promotion
+
+export function auroraPromote(c: Ctx, dependsOn: string[]): Step | undefined {
+  const aurora = c.to.stores.aurora;
+  if (!aurora) return undefined;
+  const rds = c.d.adapters.rds;
+  const gid = aurora.globalClusterIdentifier;
+  const describe = () => rds.describeGlobalCluster(c.p.to, gid);
+  const verb = c.unplanned ? "failover" : "switchover";
+  return step({
+    id: `aurora.${verb}`,
+    title: c.unplanned
+      ? `Aurora FailoverGlobalCluster to ${c.p.to} (AllowDataLoss)`
+      : `Aurora SwitchoverGlobalCluster to ${c.p.to}`,
+    region: c.p.to,
+    dependsOn,
+    mutates: true,
+    budgetSeconds: c.to.budget.promotionSeconds,
+    timeoutSeconds: Math.max(900, c.to.budget.promotionSeconds * 5),
+    pollSeconds: 10,
+    isDone: async () => {
+      const g = await describe();
+      const w = g.members.find((m) => m.isWriter);
+      return w?.clusterArn === aurora.clusterArn && g.status === "available";
+    },
+    run: async (ctx) => {
+      const g = await describe();
+      // A failover state on an available cluster is a finished operation's leftover.
+      if (g.failover && g.status !== "available") {
+        if (g.failover.toClusterArn === aurora.clusterArn) {
+          ctx.note(`a ${verb} to ${c.p.to} is already ${g.failover.status}; waiting for it`);
+          return;
+        }
+        throw new StepConditionError(
+          `another failover is ${g.failover.status} towards ${g.failover.toClusterArn}; wait for it, then check 'failover status'.`,
+        );
+      }
+      if (g.members.find((m) => m.isWriter)?.clusterArn === aurora.clusterArn) return;
+      try {
+        if (c.unplanned) {
+          await rds.failoverGlobalCluster(c.p.to, gid, aurora.clusterArn, { allowDataLoss: true });
+        } else {
+          await rds.switchoverGlobalCluster(c.p.to, gid, aurora.clusterArn);
+        }
+      } catch (e) {
+        // A retried request whose first attempt did reach AWS: the operation is under way.
+        if (e instanceof AdapterError && e.kind === "invalid-state") {
+          const again = await describe();
+          if (again.failover?.toClusterArn === aurora.clusterArn) return;
+        }
+        throw e;
+      }
+    },
+    verify: async () => {
+      const g = await describe();
+      const w = g.members.find((m) => m.isWriter);
+      const ok = w?.clusterArn === aurora.clusterArn && g.status === "available";
+      return {
+        ok,
+        detail: `status ${g.status}, writer ${w?.region ?? "none"}${g.failover ? `, ${g.failover.status}` : ""}`,
+      };
+    },
+    ifFailed: c.unplanned
+      ? `${c.p.from} is fenced; Aurora may still be failing over. Resume to wait for it (the step is idempotent).`
+      : `${c.p.from} is fenced; Aurora may still be switching over. Resume to wait for it; it never promotes twice. If Aurora still writes in ${c.p.from}, 'failover switchover --to ${c.p.from} --abandon <run id>' gives writes back to it.`,
+  });
+}
+
+export function cacheFailover(c: Ctx, dependsOn: string[]): Step | undefined {
+  const gid = c.to.stores.cache.globalReplicationGroupId;
+  if (!gid) return undefined;
+  const rg = c.to.stores.cache.replicationGroupId;
+  const describe = () => c.d.adapters.elasticache.describeGlobalDatastore(c.p.to, gid);
+  const isPrimary = async () => {
+    const g = await describe();
+    const m = g.members.find((x) => x.replicationGroupId === rg);
+    return { ok: m?.role === "primary" && g.status === "available", g, m };
+  };
+  return step({
+    id: "cache.failover",
+    title: `ElastiCache global datastore: make ${c.p.to} primary`,
+    region: c.p.to,
+    dependsOn,
+    mutates: true,
+    budgetSeconds: 120,
+    timeoutSeconds: 1800,
+    pollSeconds: 15,
+    isDone: async () => (await isPrimary()).ok,
+    run: async (ctx) => {
+      const { g, m } = await isPrimary();
+      if (m?.role === "primary") return;
+      if (g.status !== "available" && !c.unplanned) {
+        ctx.note(`global datastore is ${g.status}; waiting`);
+        return;
+      }
+      await c.d.adapters.elasticache.failoverGlobalDatastore(c.p.to, gid, c.p.to, rg);
+    },
+    verify: async () => {
+      const { ok, g, m } = await isPrimary();
+      return { ok, detail: `${c.p.to} is ${m?.role ?? "not a member"}, datastore ${g.status}` };
+    },
+    ifFailed: `The cache in ${c.p.to} may still be a read-only secondary. Resume to finish; caches refill from the database.`,
+  });
+}
+
+/** Failover only: the replicator into the target, for consumers and the RPO record. */
+export function mskCheckpoint(c: Ctx, dependsOn: string[]): Step | undefined {
+  const replicatorArn = c.to.stores.msk.replicatorArn;
+  if (!replicatorArn) return undefined;
+  return step({
+    id: "msk.offsets",
+    title: `MSK: consumers in ${c.p.to} resume from replicated offsets`,
+    region: c.p.to,
+    dependsOn,
+    budgetSeconds: 2,
+    run: async (ctx) => {
+      const lag = await c.d.adapters.cloudwatch
+        .latestMetric(c.p.to, mskLagQuery(replicatorArn, ctx.clock.now()))
+        .catch(() => undefined);
+      ctx.note(
+        `consumer groups in ${c.p.to} continue from the offsets the replicator synced; ` +
+          `${lag ? lag.value : "an unknown number of"} messages in ${c.p.from} were not replicated`,
+      );
+      return { messageLag: lag?.value };
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Traffic: the writer switch (data plane only)
+
+export function trafficMove(c: Ctx, dependsOn: string[]): Step {
+  const fromSwitch = c.from.traffic.switch;
+  const toSwitch = c.to.traffic.switch;
+  const avoid = c.unplanned ? [c.p.from] : [];
+  const reachable = reachableRegions(c);
+  const closeRegion = c.unplanned ? c.p.to : c.p.from;
+  const a = c.d.adapters;
+
+  const restoring = c.p.from === c.p.to;
+  const others = [...c.d.topology.cells.values()].filter((m) => m.region !== c.p.to);
+  const act = async () => {
+    if (restoring) {
+      // A stopped run may have left any other cell's gate open: close them all (from the
+      // target, which is healthy) before opening the target's.
+      for (const m of others) {
+        const sw = m.traffic.switch;
+        if (sw.type === "arc-routing-control") {
+          await a.arc.updateRoutingControlStates([
+            { routingControlArn: sw.routingControlArn, state: "Off" },
+          ]);
+        } else {
+          await a.cloudwatch.putMetric(c.p.to, {
+            namespace: sw.namespace,
+            metricName: sw.metricName,
+            dimensions: sw.dimensions,
+            value: 0,
+          });
+        }
+      }
+      return openTarget();
+    }
+    if (fromSwitch.type === "arc-routing-control" && toSwitch.type === "arc-routing-control") {
+      // One atomic call: ARC never shows both or neither on.
+      await a.arc.updateRoutingControlStates(
+        [
+          { routingControlArn: toSwitch.routingControlArn, state: "On" },
+          { routingControlArn: fromSwitch.routingControlArn, state: "Off" },
+        ],
+        { avoidRegions: avoid },
+      );
+      return;
+    }
+    if (fromSwitch.type === "arc-routing-control") {
+      await a.arc.updateRoutingControlStates(
+        [{ routingControlArn: fromSwitch.routingControlArn, state: "Off" }],
+        { avoidRegions: avoid },
+      );
+    } else {
+      await a.cloudwatch.putMetric(closeRegion, {
+        namespace: fromSwitch.namespace,
+        metricName: fromSwitch.metricName,
+        dimensions: fromSwitch.dimensions,
+        value: 0,
+      });
+    }
+    await openTarget();
+  };
+  const openTarget = async () => {
+    if (toSwitch.type === "arc-routing-control") {
+      await a.arc.updateRoutingControlStates(
+        [{ routingControlArn: toSwitch.routingControlArn, state: "On" }],
+        { avoidRegions: avoid },
+      );
+    } else {
+      const regions = toSwitch.gates.map((g) => g.region).filter((r) => reachable.includes(r));
+      await Promise.all(
+        regions.map((r) =>
+          a.cloudwatch.putMetric(r, {
+            namespace: toSwitch.namespace,
+            metricName: toSwitch.metricName,
+            dimensions: toSwitch.dimensions,
+            value: 1,
+          }),
+        ),
+      );
+    }
+  };
+
+  const check = async (): Promise<VerifyResult> => {
+    const problems: string[] = [];
+    if (restoring) {
+      for (const m of others) {
+        const sw = m.traffic.switch;
+        if (sw.type === "arc-routing-control") {
+          const s = await a.arc.getRoutingControlState(sw.routingControlArn);
+          if (s !== "Off") problems.push(`${m.region} routing control is ${s}`);
+        } else {
+          const gate = sw.gates.find((g) => g.region === c.p.to);
+          if (gate) {
+            const s = (await a.cloudwatch.alarmStates(c.p.to, [gate.alarmName]))[gate.alarmName];
+            if (s !== "ALARM") problems.push(`${gate.alarmName} is ${s}, not ALARM`);
+          }
+        }
+      }
+    } else if (fromSwitch.type === "arc-routing-control") {
+      const s = await a.arc.getRoutingControlState(fromSwitch.routingControlArn, {
+        avoidRegions: avoid,
+      });
+      if (s !== "Off") problems.push(`${c.p.from} routing control is ${s}`);
+    } else {
+      const gate = fromSwitch.gates.find((g) => g.region === closeRegion);
+      if (gate) {
+        const s = (await a.cloudwatch.alarmStates(closeRegion, [gate.alarmName]))[gate.alarmName];
+        if (s !== "ALARM") problems.push(`${gate.alarmName} is ${s}, not ALARM`);
+      }
+    }
+    if (toSwitch.type === "arc-routing-control") {
+      const s = await a.arc.getRoutingControlState(toSwitch.routingControlArn, {
+        avoidRegions: avoid,
+      });
+      if (s !== "On") problems.push(`${c.p.to} routing control is ${s}`);
+    } else {
+      for (const gate of toSwitch.gates.filter((g) => reachable.includes(g.region))) {
+        const s = (await a.cloudwatch.alarmStates(gate.region, [gate.alarmName]))[gate.alarmName];
+        if (s !== "OK") problems.push(`${gate.alarmName} is ${s}, not OK`);
+      }
+    }
+    return { ok: problems.length === 0, detail: problems.join("; ") };
+  };
+
+  return step({
+    id: "traffic.move",
+    title: `Move writer traffic ${c.p.from} -> ${c.p.to} (${describeSwitch(fromSwitch.type, toSwitch.type)})`,
+    region: closeRegion,
+    dependsOn,
+    mutates: true,
+    // Alarm gates: the alarm evaluates one 60 s period before Route 53 sees it.
+    budgetSeconds: fromSwitch.type === "cloudwatch-gate" ? 70 : 5,
+    timeoutSeconds: 600,
+    pollSeconds: 10,
+    run: act,
+    verify: check,
+    ifFailed: `The database writer is ${c.p.to}; writer traffic may still go to ${c.p.from}, which is fenced and refuses writes. Resume now.`,
+  });
+}
+
+function describeSwitch(from: string, to: string): string {
+  const name = (t: string) =>
+    t === "cloudwatch-gate" ? "CloudWatch writer gates" : "ARC routing controls";
+  return from === to ? name(from) : `${name(from)} / ${name(to)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification
+
+/**
+ * Whether Route 53 would send writer traffic to a cell: its HTTPS check is healthy and its
+ * switch is on. Read from the children of the calculated writer check, because Route 53's
+ * GetHealthCheckStatus does not report calculated health checks.
+ */
+export async function writerRouteHealthy(
+  a: RunbookDeps["adapters"],
+  m: DrManifest,
+  avoidRegions: Region[] = [],
+): Promise<boolean> {
+  const https = await a.route53.healthCheckStatus(m.traffic.healthCheck.healthCheckId);
+  if (!https.healthy) return false;
+  const sw = m.traffic.switch;
+  if (sw.type === "arc-routing-control") {
+    return (await a.arc.getRoutingControlState(sw.routingControlArn, { avoidRegions })) === "On";
+  }
+  const gates = await Promise.all(
+    sw.gates.map((g) => a.route53.healthCheckStatus(g.healthCheckId)),
+  );
+  return gates.every((g) => g.healthy);
+}
+
+export function verifyRun(c: Ctx, dependsOn: string[]): Step {
+  const a = c.d.adapters;
+  let route53Noted = false;
+  const aurora = c.to.stores.aurora;
+  return step({
+    id: "verify",
+    title: `Verify ${c.p.to} is the only writer`,
+    region: c.p.to,
+    dependsOn,
+    budgetSeconds: c.unplanned ? 2 : c.to.budget.detectionSeconds + c.to.budget.dnsTtlSeconds,
+    timeoutSeconds: 900,
+    pollSeconds: 10,
+    verify: async (ctx) => {
+      const problems: string[] = [];
+      if (aurora) {
+        const g = await a.rds.describeGlobalCluster(c.p.to, aurora.globalClusterIdentifier);
+        const w = g.members.find((m) => m.isWriter);
+        if (w?.clusterArn !== aurora.clusterArn)
+          problems.push(`Aurora writer is ${w?.region ?? "none"}`);
+      }
+      const regions = c.d.topology.regions;
+      const s = await a.dynamodb.readControl(c.p.to, controlTable(c), regions);
+      if (s.writer?.region !== c.p.to)
+        problems.push(`writer item says ${s.writer?.region ?? "nothing"}`);
+      const fence = (r: Region) => s.fences.find((x) => x.region === r);
+      if (fence(c.p.to)?.fenced) problems.push(`${c.p.to} is still fenced`);
+      if (c.p.from !== c.p.to && !fence(c.p.from)?.fenced)
+        problems.push(`${c.p.from} is not fenced`);
+      if (!c.unplanned && c.p.from !== c.p.to) {
+        // Route 53 reads are allowed on planned runs only: its API lives in us-east-1. If it
+        // does not answer, the gates (verified by traffic.move) are the evidence.
+        try {
+          const [toOk, fromOk] = await Promise.all([
+            writerRouteHealthy(a, c.to),
+            writerRouteHealthy(a, c.from),
+          ]);
+          if (!toOk) problems.push(`Route 53 does not yet see ${c.p.to} as a healthy writer`);
+          if (fromOk) problems.push(`Route 53 still sees ${c.p.from} as a healthy writer`);
+        } catch (e) {
+          if (!isTransient(e)) throw e;
+          if (!route53Noted)
+            ctx.note(`Route 53 status unreadable (${(e as Error).message}); relying on the gates`);
+          route53Noted = true;
+        }
+      }
+      return { ok: problems.length === 0, detail: problems.join("; ") };
+    },
+    ifFailed: `The switch is done but not yet confirmed; run 'failover status' to see what differs.`,
+  });
+}

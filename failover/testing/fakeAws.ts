@@ -1,0 +1,453 @@
+import { DrManifest } from "../../manifest";
+import {
+  AdapterError,
+  Adapters,
+  AlarmState,
+  AuroraGlobalClusterState,
+  ConditionalWriteResult,
+  FenceRecord,
+  Region,
+  RoutingControlState,
+  WriterRecord,
+} from "../adapters/types";
+
+/*
+ * A small, instant, in-memory AWS for the engine, runbook and CLI tests: enough behaviour to
+ * drive every step (Aurora/ElastiCache promotions that take a few polls, conditional control
+ * table writes, writer gates that Route 53 reads). It records every call. The region
+ * simulator (failover/simulator) is the realistic, timed one; this one is for exact asserts.
+ */
+
+export interface FakeCall {
+  service: string;
+  op: string;
+  region?: Region;
+  mutates: boolean;
+}
+
+const MUTATING = new Set([
+  "SwitchoverGlobalCluster",
+  "FailoverGlobalCluster",
+  "PutMetricData",
+  "PutItem",
+  "FailoverGlobalReplicationGroup",
+  "UpdateRoutingControlStates",
+]);
+
+export class FakeAws {
+  readonly calls: FakeCall[] = [];
+  /** Regions whose endpoints time out. */
+  readonly dead = new Set<Region>();
+  /** Per operation: errors (by AWS name) to throw on the next calls. */
+  readonly faults = new Map<string, string[]>();
+  /** Extra delay, per operation, before it answers (uses the injected sleep). */
+  account = "123456789012";
+  metrics: Record<string, number | undefined> = {
+    AuroraGlobalDBReplicationLag: 40,
+    ReplicationLatency: 300,
+    MessageLag: 0,
+  };
+  /** Describe calls a promotion takes before it completes. */
+  promotionPolls = 2;
+
+  auroraWriter: Region;
+  private auroraPending?: { to: Region; polls: number; dataLoss: boolean };
+  cachePrimary: Region;
+  private cachePending?: { to: Region; polls: number };
+  /** pk -> item, one map per region; writes replicate to live regions at once. */
+  readonly control = new Map<Region, Map<string, WriterRecord | FenceRecord>>();
+  /** gate metric value per `${cell}@${region}`. */
+  readonly gates = new Map<string, number>();
+  readonly arc = new Map<string, RoutingControlState>();
+  /** Counts of accepted (non-repeated) promotions, to prove no double promotion. */
+  promotions = { aurora: 0, cache: 0 };
+  /** Set whenever two regions would accept writes at once (must stay empty). */
+  readonly twoWriterMoments: string[] = [];
+
+  constructor(
+    readonly manifests: DrManifest[],
+    writer?: Region,
+  ) {
+    this.auroraWriter = writer ?? manifests[0].homeRegion;
+    this.cachePrimary = this.auroraWriter;
+    for (const m of manifests) this.control.set(m.region, new Map());
+    for (const m of manifests) {
+      if (m.traffic.switch.type === "cloudwatch-gate") {
+        for (const g of m.traffic.switch.gates) {
+          this.gates.set(
+            `${m.cell}@${g.region}`,
+            m.region === this.auroraWriter || g.region !== m.region ? 1 : 0,
+          );
+        }
+      } else {
+        this.arc.set(
+          m.traffic.switch.routingControlArn,
+          m.region === this.auroraWriter ? "On" : "Off",
+        );
+      }
+    }
+    // Steady state the runbooks establish: the writer recorded, the others fenced.
+    for (const m of manifests) {
+      const items = this.control.get(m.region)!;
+      items.set("writer", { region: this.auroraWriter, epoch: 1 });
+      for (const o of manifests) {
+        items.set(`fence#${o.region}`, {
+          region: o.region,
+          fenced: o.region !== this.auroraWriter,
+          epoch: 1,
+        });
+      }
+    }
+  }
+
+  private cellOf(region: Region): DrManifest {
+    return this.manifests.find((m) => m.region === region)!;
+  }
+
+  private enter(service: string, op: string, region: Region | undefined): void {
+    this.calls.push({ service, op, region, mutates: MUTATING.has(op) });
+    if (region && this.dead.has(region)) {
+      throw new AdapterError(
+        "transient",
+        service,
+        op,
+        region,
+        `${region} did not answer`,
+        "TimeoutError",
+      );
+    }
+    const queue = this.faults.get(op);
+    if (queue && queue.length > 0) {
+      const name = queue.shift()!;
+      const e = new Error(`injected ${name}`);
+      e.name = name;
+      throw e;
+    }
+  }
+
+  /** Per operation: transient errors thrown AFTER the call took effect (a lost response). */
+  readonly lostResponses = new Map<string, number>();
+
+  /** The call took effect but its response is lost (the client sees a timeout). */
+  loseResponse(op: string, count = 1): void {
+    this.lostResponses.set(op, (this.lostResponses.get(op) ?? 0) + count);
+  }
+
+  private leave(service: string, op: string, region: Region | undefined): void {
+    const n = this.lostResponses.get(op) ?? 0;
+    if (n > 0) {
+      this.lostResponses.set(op, n - 1);
+      throw new AdapterError("transient", service, op, region, "response lost", "TimeoutError");
+    }
+  }
+
+  /** Inject `count` failures of `op` with the AWS error `name`. */
+  fail(op: string, name: string, count = 1): void {
+    this.faults.set(op, [...(this.faults.get(op) ?? []), ...Array<string>(count).fill(name)]);
+  }
+
+  private writeControl(pk: string, item: WriterRecord | FenceRecord): void {
+    for (const [region, items] of this.control) {
+      if (!this.dead.has(region)) items.set(pk, { ...item });
+    }
+    this.checkWriters();
+  }
+
+  /** A region accepts writes when its local control view says it writes and is unfenced. */
+  acceptingWrites(): Region[] {
+    return [...this.control.entries()]
+      .filter(([region, items]) => {
+        if (this.dead.has(region)) return false;
+        const w = items.get("writer") as WriterRecord | undefined;
+        const f = items.get(`fence#${region}`) as FenceRecord | undefined;
+        return w?.region === region && !f?.fenced;
+      })
+      .map(([r]) => r);
+  }
+
+  private checkWriters(): void {
+    const w = this.acceptingWrites();
+    if (w.length > 1) this.twoWriterMoments.push(w.join("+"));
+  }
+
+  alarmState(cell: string, region: Region): AlarmState {
+    const v = this.gates.get(`${cell}@${region}`);
+    return v === undefined ? "INSUFFICIENT_DATA" : v >= 1 ? "OK" : "ALARM";
+  }
+
+  writerCheckHealthy(m: DrManifest): boolean {
+    const sw = m.traffic.switch;
+    if (this.dead.has(m.region)) return false;
+    if (sw.type === "arc-routing-control") return this.arc.get(sw.routingControlArn) === "On";
+    return sw.gates.every((g) => this.alarmState(m.cell, g.region) !== "ALARM");
+  }
+
+  private auroraState(): AuroraGlobalClusterState {
+    const a = this.manifests[0].stores.aurora!;
+    if (this.auroraPending && --this.auroraPending.polls <= 0) {
+      this.auroraWriter = this.auroraPending.to;
+      this.auroraPending = undefined;
+    }
+    const p = this.auroraPending;
+    return {
+      globalClusterIdentifier: a.globalClusterIdentifier,
+      status: p ? (p.dataLoss ? "failing-over" : "switching-over") : "available",
+      engine: a.engine,
+      engineVersion: a.engineVersion,
+      members: this.manifests.map((m) => ({
+        clusterArn: m.stores.aurora!.clusterArn,
+        region: m.region,
+        isWriter: m.region === this.auroraWriter,
+        synchronizationStatus: m.region === this.auroraWriter ? undefined : "connected",
+      })),
+      failover: p
+        ? {
+            status: "failing-over",
+            fromClusterArn: this.cellOf(this.auroraWriter).stores.aurora!.clusterArn,
+            toClusterArn: this.cellOf(p.to).stores.aurora!.clusterArn,
+            isDataLossAllowed: p.dataLoss,
+          }
+        : undefined,
+    };
+  }
+
+  private promote(region: Region, target: string, dataLoss: boolean, op: string): void {
+    const to = this.manifests.find((m) => m.stores.aurora?.clusterArn === target)?.region;
+    if (!to)
+      throw new AdapterError(
+        "not-found",
+        "RDS",
+        op,
+        region,
+        "no such cluster",
+        "DBClusterNotFoundFault",
+      );
+    if (this.auroraPending) {
+      const e = new Error("global cluster is busy");
+      e.name = "InvalidGlobalClusterStateFault";
+      throw e;
+    }
+    if (to === this.auroraWriter) return;
+    this.promotions.aurora++;
+    this.auroraPending = { to, polls: this.promotionPolls, dataLoss };
+  }
+
+  adapters(): Adapters {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the adapter methods below are plain object methods
+    const self = this;
+    return {
+      rds: {
+        async describeGlobalCluster(region) {
+          self.enter("RDS", "DescribeGlobalClusters", region);
+          return self.auroraState();
+        },
+        async switchoverGlobalCluster(region, _id, target) {
+          self.enter("RDS", "SwitchoverGlobalCluster", region);
+          self.promote(region, target, false, "SwitchoverGlobalCluster");
+          self.leave("RDS", "SwitchoverGlobalCluster", region);
+        },
+        async failoverGlobalCluster(region, _id, target, options) {
+          self.enter("RDS", "FailoverGlobalCluster", region);
+          if (options.allowDataLoss !== true) throw new Error("AllowDataLoss missing");
+          self.promote(region, target, true, "FailoverGlobalCluster");
+          self.leave("RDS", "FailoverGlobalCluster", region);
+        },
+      },
+      cloudwatch: {
+        async latestMetric(region, q) {
+          self.enter("CloudWatch", "GetMetricData", region);
+          const v = self.metrics[q.metricName];
+          return v === undefined ? undefined : { value: v, timestampMs: q.endTimeMs - 30_000 };
+        },
+        async putMetric(region, d) {
+          self.enter("CloudWatch", "PutMetricData", region);
+          const m = self.manifests.find((x) => x.cell === d.dimensions.Cell);
+          if (m) self.gates.set(`${m.cell}@${region}`, d.value);
+          self.leave("CloudWatch", "PutMetricData", region);
+        },
+        async alarmStates(region, names) {
+          self.enter("CloudWatch", "DescribeAlarms", region);
+          const out: Record<string, AlarmState> = {};
+          for (const n of names) {
+            const m = self.manifests.find(
+              (x) =>
+                x.traffic.switch.type === "cloudwatch-gate" &&
+                x.traffic.switch.gates.some((g) => g.alarmName === n && g.region === region),
+            );
+            out[n] = m ? self.alarmState(m.cell, region) : "MISSING";
+          }
+          return out;
+        },
+      },
+      dynamodb: {
+        async describeTable(region, tableName) {
+          self.enter("DynamoDB", "DescribeTable", region);
+          return {
+            tableName,
+            region,
+            tableStatus: "ACTIVE",
+            replicas: self.manifests
+              .filter((m) => m.region !== region)
+              .map((m) => ({
+                region: m.region,
+                status: self.dead.has(m.region) ? "INACCESSIBLE" : "ACTIVE",
+              })),
+          };
+        },
+        async readControl(region, _t, regions) {
+          self.enter("DynamoDB", "GetItem", region);
+          const items = self.control.get(region)!;
+          return {
+            writer: items.get("writer") as WriterRecord | undefined,
+            fences: regions
+              .map((r) => items.get(`fence#${r}`) as FenceRecord | undefined)
+              .filter((f): f is FenceRecord => !!f),
+          };
+        },
+        async putWriter(region, _t, record): Promise<ConditionalWriteResult> {
+          self.enter("DynamoDB", "PutItem", region);
+          const cur = self.control.get(region)!.get("writer") as WriterRecord | undefined;
+          if (
+            cur &&
+            !(
+              cur.epoch < record.epoch ||
+              (cur.epoch === record.epoch && cur.region === record.region)
+            )
+          ) {
+            return { outcome: "superseded", currentEpoch: cur.epoch };
+          }
+          self.writeControl("writer", record);
+          self.leave("DynamoDB", "PutItem", region);
+          return { outcome: "written" };
+        },
+        async putFence(region, _t, record): Promise<ConditionalWriteResult> {
+          self.enter("DynamoDB", "PutItem", region);
+          const pk = `fence#${record.region}`;
+          const cur = self.control.get(region)!.get(pk) as FenceRecord | undefined;
+          if (
+            cur &&
+            !(
+              cur.epoch < record.epoch ||
+              (cur.epoch === record.epoch && cur.fenced === record.fenced)
+            )
+          ) {
+            return { outcome: "superseded", currentEpoch: cur.epoch };
+          }
+          self.writeControl(pk, record);
+          self.leave("DynamoDB", "PutItem", region);
+          return { outcome: "written" };
+        },
+      },
+      kafka: {
+        async describeReplicator(region, arn) {
+          self.enter("Kafka", "DescribeReplicator", region);
+          return {
+            replicatorArn: arn,
+            replicatorName: arn.split("/")[1],
+            state: "RUNNING",
+            sourceClusterArns: [],
+            targetClusterArns: [],
+          };
+        },
+      },
+      elasticache: {
+        async describeGlobalDatastore(region, id) {
+          self.enter("ElastiCache", "DescribeGlobalReplicationGroups", region);
+          if (self.cachePending && --self.cachePending.polls <= 0) {
+            self.cachePrimary = self.cachePending.to;
+            self.cachePending = undefined;
+          }
+          return {
+            globalReplicationGroupId: id,
+            status: self.cachePending ? "modifying" : "available",
+            members: self.manifests.map((m) => ({
+              replicationGroupId: m.stores.cache.replicationGroupId,
+              region: m.region,
+              role: m.region === self.cachePrimary ? "primary" : "secondary",
+              status: "associated",
+            })),
+          };
+        },
+        async failoverGlobalDatastore(region, _id, primaryRegion) {
+          self.enter("ElastiCache", "FailoverGlobalReplicationGroup", region);
+          if (self.cachePending) {
+            const e = new Error("busy");
+            e.name = "InvalidGlobalReplicationGroupStateFault";
+            throw e;
+          }
+          if (primaryRegion === self.cachePrimary) return;
+          self.promotions.cache++;
+          self.cachePending = { to: primaryRegion, polls: self.promotionPolls };
+          self.leave("ElastiCache", "FailoverGlobalReplicationGroup", region);
+        },
+      },
+      route53: {
+        async healthCheckStatus(id) {
+          self.enter("Route53", "GetHealthCheckStatus", undefined);
+          let healthy: boolean | undefined;
+          for (const m of self.manifests) {
+            if (m.traffic.healthCheck.healthCheckId === id) healthy = !self.dead.has(m.region);
+            if (m.traffic.healthCheck.writerHealthCheckId === id) {
+              // Like Route 53: calculated checks are not reported.
+              throw new AdapterError(
+                "validation",
+                "Route53",
+                "GetHealthCheckStatus",
+                undefined,
+                "calculated",
+                "InvalidInput",
+              );
+            }
+            const sw = m.traffic.switch;
+            const gate =
+              sw.type === "cloudwatch-gate"
+                ? sw.gates.find((g) => g.healthCheckId === id)
+                : undefined;
+            if (gate) healthy = self.alarmState(m.cell, gate.region) !== "ALARM";
+          }
+          if (healthy === undefined)
+            throw new AdapterError(
+              "not-found",
+              "Route53",
+              "GetHealthCheckStatus",
+              undefined,
+              id,
+              "NoSuchHealthCheck",
+            );
+          return {
+            healthCheckId: id,
+            healthy,
+            checkersReporting: 16,
+            checkersHealthy: healthy ? 16 : 0,
+          };
+        },
+      },
+      arc: {
+        async getRoutingControlState(arn, options) {
+          self.enter("ARC", "GetRoutingControlState", firstLive(self, options?.avoidRegions));
+          return self.arc.get(arn) ?? "Off";
+        },
+        async updateRoutingControlStates(updates, options) {
+          self.enter("ARC", "UpdateRoutingControlStates", firstLive(self, options?.avoidRegions));
+          for (const u of updates) self.arc.set(u.routingControlArn, u.state);
+        },
+      },
+      sts: {
+        async callerIdentity(region) {
+          self.enter("STS", "GetCallerIdentity", region);
+          return {
+            account: self.account,
+            arn: `arn:aws:sts::${self.account}:assumed-role/Operator/me`,
+            userId: "AROA:me",
+          };
+        },
+      },
+    };
+  }
+}
+
+/** The ARC endpoint region the fake "uses": the first one not avoided. */
+function firstLive(fake: FakeAws, avoid: Region[] = []): Region {
+  const regions = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1", "ap-southeast-2"];
+  return regions.find((r) => !avoid.includes(r) && !fake.dead.has(r)) ?? "none";
+}
