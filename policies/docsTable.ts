@@ -1,5 +1,5 @@
 /**
- * Prints the policy table of docs/policies.md from the policies themselves, so the docs
+ * Prints the policy table of the README (The DR policy pack) from the policies themselves, so the docs
  * cannot drift: `npx tsx policies/docsTable.ts`. Each description's first sentence is what
  * the policy checks, the rest is why it matters.
  */

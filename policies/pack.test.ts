@@ -55,19 +55,19 @@ describe("policies/pack: the pack as a whole", () => {
     assert.deepEqual(untested, []);
   });
 
-  it("documents every policy with its default level in docs/policies.md, in sync with the code", () => {
-    const doc = fs.readFileSync(path.join(__dirname, "..", "docs", "policies.md"), "utf8");
+  it("documents every policy with its default level in the README, in sync with the code", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
     const resource = DR_POLICIES.filter((p) => typesOf(p) !== undefined).length;
     const mandatory = DR_POLICIES.filter((p) => p.enforcementLevel === "mandatory").length;
     assert.ok(
       doc.includes(
         `**${DR_POLICIES.length} policies**: ${resource} resource policies and ${DR_POLICIES.length - resource} stack policies; ${mandatory} are \`mandatory\``,
       ),
-      "docs/policies.md's counts are stale",
+      "the README's policy counts are stale",
     );
     assert.ok(
       doc.includes(policyTable()),
-      "docs/policies.md's table is stale: regenerate it with `npx tsx policies/docsTable.ts`",
+      "the README's policy table is stale: regenerate it with `npx tsx policies/docsTable.ts`",
     );
   });
 

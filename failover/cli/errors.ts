@@ -2,7 +2,7 @@ import { AdapterError } from "../adapters/types";
 import { InputValidationError } from "../../validation/issues";
 import { RunInProgressError } from "../engine/journal";
 
-/** Exit codes, documented in docs/failover.md. */
+/** Exit codes, documented in the README (Operating a failover). */
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 
 /**
@@ -49,9 +49,9 @@ const RESOLUTIONS: Record<string, string> = {
   InvalidClientTokenId: "The access key is not valid in this partition/account. Check --profile.",
   UnrecognizedClientException: "The credentials are not recognised. Check --profile.",
   AccessDenied:
-    "The operator role lacks a permission. Attach the policy in docs/failover.md to it, then resume.",
+    "The operator role lacks a permission. Attach the policy in the README (Operating a failover) to it, then resume.",
   AccessDeniedException:
-    "The operator role lacks a permission. Attach the policy in docs/failover.md to it, then resume.",
+    "The operator role lacks a permission. Attach the policy in the README (Operating a failover) to it, then resume.",
   GlobalClusterNotFoundFault:
     "The manifest names a global cluster that does not exist. Re-export the manifests (pulumi stack output --json).",
   InvalidGlobalClusterStateFault:

@@ -80,7 +80,10 @@ export function registerDrill(program: Command, deps: CliDeps): void {
       "--offline",
       "simulate the shipped stacks' manifests, rendered offline (no manifest files needed)",
     )
-    .option("--faults <file>", "extra faults at chosen times: a JSON list (see docs/drills.md)")
+    .option(
+      "--faults <file>",
+      "extra faults at chosen times: a JSON list (see the README (Drills))",
+    )
     .addOption(
       new Option("--random-faults <count>", "extra faults drawn at random from the seed").argParser(
         integer("--random-faults"),

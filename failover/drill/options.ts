@@ -37,7 +37,7 @@ export function readFaultsFile(file: string, offset: number): FaultSpec[] {
     throw new InputValidationError(file, [
       {
         key: "--faults",
-        message: `cannot be read as JSON (${(e as Error).message}); pass a file holding a JSON list of faults (see docs/drills.md).`,
+        message: `cannot be read as JSON (${(e as Error).message}); pass a file holding a JSON list of faults (see the README (Drills)).`,
       },
     ]);
   }
@@ -51,7 +51,7 @@ export function readFaultsFile(file: string, offset: number): FaultSpec[] {
             .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
             .join("")
             .replace(/^\./, "") || "<root>",
-        message: `${i.message} See docs/drills.md for the fault types and their fields.`,
+        message: `${i.message} See the README (Drills) for the fault types and their fields.`,
       })),
     );
   }

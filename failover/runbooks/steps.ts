@@ -290,7 +290,7 @@ export function reprotectFence(c: Ctx): Step {
         detail: `fence#${c.p.to} in ${c.p.to} is ${f ? "open" : "missing"}; waiting for the control table to catch up`,
       };
     },
-    ifFailed: `${c.p.to} has no fence in its own control-table replica. Do not send it writes. Check the control table's replication, or write the fence item with the command in docs/failover.md.`,
+    ifFailed: `${c.p.to} has no fence in its own control-table replica. Do not send it writes. Check the control table's replication, or write the fence item with the command in the README (Operating a failover).`,
   });
 }
 
