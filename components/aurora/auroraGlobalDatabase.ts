@@ -12,6 +12,7 @@ import {
   ENGINE_SETTINGS,
   globalClusterArnFrom,
 } from "./settings";
+import { throwArgIssues } from "../../validation/componentArgs";
 
 export interface AuroraGlobalDatabaseArgs {
   identity: CellIdentity;
@@ -148,15 +149,7 @@ export function createAuroraGlobalDatabase(
     hasMasterSecretArn: rawArgs.masterSecretArn !== undefined,
     masterSecretArn: rawArgs.masterSecretArn,
   });
-  if (issues.length === 1) throw new pulumi.InputPropertyError(issues[0]);
-  if (issues.length > 1) {
-    throw new pulumi.InputPropertiesError({
-      message: `AuroraGlobalDatabase ${name} has ${issues.length} invalid args:\n${issues
-        .map((i) => `  - ${i.propertyPath}: ${i.reason}`)
-        .join("\n")}`,
-      errors: issues,
-    });
-  }
+  throwArgIssues(`AuroraGlobalDatabase ${name}`, issues);
 
   const engine = ENGINE_SETTINGS[args.engine];
   const tags = cellTags(args.identity);

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CellRole } from "../../config/load";
 import { CellIdentity, cellTags, regionalName } from "../naming";
 import { outOfBandProperties } from "../switchover/outOfBand";
-import { throwIssues } from "../dynamodb/plan";
+import { throwArgIssues } from "../../validation/componentArgs";
 import { cacheArgIssues } from "./validate";
 
 const REPLICATION_GROUP_TYPE = "aws:elasticache/replicationGroup:ReplicationGroup";
@@ -64,7 +64,7 @@ export function createCacheCell(
   parent: pulumi.Resource,
 ): CacheCellOutputs {
   const component = `dr:cache:CacheCell ${name}`;
-  throwIssues(component, cacheArgIssues(args));
+  throwArgIssues(component, cacheArgIssues(args));
   if (args.role === "home" && args.globalReplicationGroupId !== undefined) {
     throw new pulumi.ResourceError(
       `${component}: globalReplicationGroupId is for joiners only; the home cell (${args.identity.region}) creates the global datastore '${args.globalDatastoreSuffix}'. Leave it out when role is 'home'.`,

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { isKnown } from "../../validation/componentArgs";
 import { parseCidr } from "../../config/cidr";
 import { CellIdentity, regionalName } from "../naming";
 
@@ -14,11 +15,6 @@ export interface CacheArgsToCheck {
   allowedCidrBlocks: pulumi.Input<pulumi.Input<string>[]>;
   globalDatastoreSuffix: string;
   globalReplicationGroupId?: pulumi.Input<string>;
-}
-
-/** A value the program knows now (not an Output or a Promise), so it can be checked now. */
-export function isKnown<T>(value: pulumi.Input<T> | undefined): value is T {
-  return value !== undefined && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
 }
 
 const SUFFIX = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;

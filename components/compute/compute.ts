@@ -5,6 +5,7 @@ import { parseCidr } from "../../config/cidr";
 import { CellIdentity, cellTags, regionalName } from "../naming";
 import { outOfBandProperties } from "../switchover/outOfBand";
 import { boundedName } from "./awsName";
+import { throwArgIssues } from "../../validation/componentArgs";
 
 const NODE_GROUP_TYPE = "aws:eks/nodeGroup:NodeGroup";
 
@@ -258,7 +259,7 @@ export function createCellCompute(
 ): CellComputeOutputs {
   const d = computeDefaults(args);
   const problems = computeArgProblems(args, d);
-  if (problems.length > 0) throw new pulumi.InputPropertyError(problems[0]);
+  throwArgIssues(`CellCompute ${name}`, problems);
   const counts = [d.minNodes, d.desiredNodes, d.maxNodes];
   if (counts.every((c) => typeof c === "number")) {
     const problem = nodeCountProblem(...(counts as [number, number, number]));

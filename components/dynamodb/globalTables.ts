@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CellRole } from "../../config/load";
 import { CellIdentity, cellTags } from "../naming";
 import { outOfBandProperties } from "../switchover/outOfBand";
-import { checkHomeTableArns, PlannedTable, planTables, TableSpec, throwIssues } from "./plan";
+import { checkHomeTableArns, PlannedTable, planTables, TableSpec } from "./plan";
+import { throwArgIssues } from "../../validation/componentArgs";
 
 const TABLE_TYPE = "aws:dynamodb/table:Table";
 const REPLICA_TYPE = "aws:dynamodb/tableReplica:TableReplica";
@@ -75,7 +76,7 @@ export function createGlobalTables(
     issues.push(...checked.issues);
     unreplicated = checked.unreplicated;
   }
-  throwIssues(component, issues);
+  throwArgIssues(component, issues);
   if (args.role === "home" && args.homeTableArns !== undefined) {
     throw new pulumi.ResourceError(
       `${component}: homeTableArns is for joiners only; the home cell (${args.identity.region}) creates the tables. Leave it out when role is 'home'.`,

@@ -209,26 +209,3 @@ export function checkHomeTableArns(
   const unreplicated = Object.keys(homeTableArns).filter((n) => !wanted.has(n));
   return { issues, unreplicated };
 }
-
-/**
- * Throws the collected problems, if any. Outside a component provider the engine prints only
- * an error's message, so the message names the component and every bad arg itself;
- * `propertyPath`/`errors` stay for tools that read them.
- */
-export function throwIssues(
-  component: string,
-  issues: readonly pulumi.InputPropertyErrorDetails[],
-): void {
-  if (issues.length === 0) return;
-  if (issues.length === 1) {
-    const error = new pulumi.InputPropertyError(issues[0]);
-    error.message = `${component}: ${issues[0].propertyPath} ${issues[0].reason}`;
-    throw error;
-  }
-  throw new pulumi.InputPropertiesError({
-    message: `${component} has ${issues.length} invalid args:\n${issues
-      .map((i) => `  - ${i.propertyPath} ${i.reason}`)
-      .join("\n")}`,
-    errors: [...issues],
-  });
-}

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CellRole } from "../../config/load";
 import { CellIdentity, cellTags, regionalName } from "../naming";
 import { outOfBandProperties } from "../switchover/outOfBand";
+import { throwArgIssues } from "../../validation/componentArgs";
 
 export interface CellKeyArgs {
   identity: CellIdentity;
@@ -104,7 +105,7 @@ export function createCellKey(
   parent: pulumi.Resource,
 ): CellKeyOutputs {
   const issues = cellKeyArgIssues(args);
-  if (issues.length > 0) throw new pulumi.InputPropertyError(issues[0]);
+  throwArgIssues(`CellKey ${name}`, issues);
 
   const tags = cellTags(args.identity);
   const deletionWindowInDays = args.deletionWindowInDays ?? 30;

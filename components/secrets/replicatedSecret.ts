@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CellIdentity, cellTags } from "../naming";
 import { replicaSecretArn } from "./arn";
+import { throwArgIssues } from "../../validation/componentArgs";
 
 export interface ReplicatedSecretArgs {
   identity: CellIdentity;
@@ -86,7 +87,7 @@ export function createReplicatedSecret(
   parent: pulumi.Resource,
 ): ReplicatedSecretOutputs {
   const issues = replicatedSecretArgIssues(args);
-  if (issues.length > 0) throw new pulumi.InputPropertyError(issues[0]);
+  throwArgIssues(`ReplicatedSecret ${name}`, issues);
   if (/-[A-Za-z0-9]{6}$/.test(args.secretName)) {
     void pulumi.log.warn(
       `secretName '${args.secretName}' ends with a hyphen and six characters, which AWS confuses with the ARN suffix when looking a secret up by partial ARN; prefer a name that does not (e.g. '/' instead of the last '-').`,

@@ -208,7 +208,7 @@ describe("components/storage ReplicatedBucket", () => {
       }),
       (e: Error & { propertyPath?: string }) =>
         e.propertyPath === "destinations[0].kmsKeyArn" &&
-        /dr:storage:ReplicatedBucket s: destinations\[0\]\.kmsKeyArn is a key in us-east-1/.test(
+        /dr:storage:ReplicatedBucket s: destinations\[0\]\.kmsKeyArn: is a key in us-east-1/.test(
           e.message,
         ),
     );

@@ -1,8 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CellIdentity, cellTags } from "../naming";
-import { throwIssues } from "../dynamodb/plan";
-import { isKnown } from "../cache/validate";
+import { isKnown, throwArgIssues } from "../../validation/componentArgs";
 import { destinationIssues, ReplicationDestination } from "./destinations";
 
 export interface ReplicatedBucketArgs {
@@ -54,7 +53,7 @@ export function createReplicatedBucket(
   const component = `dr:storage:ReplicatedBucket ${name}`;
   const region = args.identity.region;
   if (isKnown(args.destinations)) {
-    throwIssues(component, destinationIssues(region, args.destinations));
+    throwArgIssues(component, destinationIssues(region, args.destinations));
   }
 
   const tags = cellTags(args.identity);
