@@ -101,11 +101,6 @@ export const AURORA_KMS_SECRETS_OUTPUTS: Record<string, OutputsFor> = {
       versionStages: ["AWSCURRENT"],
     };
   },
-  "aws:iam/role:Role": (r) => ({
-    // IAM is global: no region in the ARN.
-    arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physicalName(r)}`,
-    uniqueId: `AROA${stableHex(r.name, 17).toUpperCase()}`,
-  }),
   "random:index/randomPassword:RandomPassword": (r) => ({
     result: `mock-password-${stableHex(r.name, 16)}`,
     bcryptHash: `$2a$10$${stableHex(r.name + "bcrypt", 53)}`,

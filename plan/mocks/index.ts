@@ -3,6 +3,7 @@ import { AURORA_KMS_SECRETS_OUTPUTS } from "./auroraKmsSecrets";
 import { TABLES_CACHE_STORAGE_OUTPUTS } from "./tablesCacheStorage";
 import { NETWORK_COMPUTE_OUTPUTS } from "./networkCompute";
 import { STREAMING_TRAFFIC_OUTPUTS } from "./streamingTraffic";
+import { IAM_OUTPUTS } from "./iam";
 import { arnFor, MOCK_ACCOUNT_ID, physicalName } from "./common";
 
 /**
@@ -12,12 +13,28 @@ import { arnFor, MOCK_ACCOUNT_ID, physicalName } from "./common";
  */
 export type OutputsFor = (r: MockedResource) => Record<string, unknown>;
 
-const BY_TYPE: Record<string, OutputsFor> = {
-  ...AURORA_KMS_SECRETS_OUTPUTS,
-  ...TABLES_CACHE_STORAGE_OUTPUTS,
-  ...NETWORK_COMPUTE_OUTPUTS,
-  ...STREAMING_TRAFFIC_OUTPUTS,
-};
+const BY_TYPE = mergeOutputTables([
+  AURORA_KMS_SECRETS_OUTPUTS,
+  TABLES_CACHE_STORAGE_OUTPUTS,
+  NETWORK_COMPUTE_OUTPUTS,
+  STREAMING_TRAFFIC_OUTPUTS,
+  IAM_OUTPUTS,
+]);
+
+/** Merges the per-area tables; a type in two of them would silently shadow one, so it throws. */
+export function mergeOutputTables(
+  tables: Record<string, OutputsFor>[],
+): Record<string, OutputsFor> {
+  const merged: Record<string, OutputsFor> = {};
+  for (const table of tables) {
+    for (const [type, outputs] of Object.entries(table)) {
+      if (type in merged)
+        throw new Error(`plan/mocks: ${type} has computed outputs in two tables; keep one.`);
+      merged[type] = outputs;
+    }
+  }
+  return merged;
+}
 
 export function computedOutputs(r: MockedResource): { id: string; state: Record<string, unknown> } {
   const specific = BY_TYPE[r.type]?.(r) ?? {};

@@ -112,11 +112,6 @@ export const NETWORK_COMPUTE_OUTPUTS: Record<string, OutputsFor> = {
   },
   // Also in auroraKmsSecrets.ts; this entry wins (spread later) and adds only `name`, which AWS
   // reports for every role (its id is the same name). Keep the two identical otherwise.
-  "aws:iam/role:Role": (r) => ({
-    name: physicalName(r),
-    arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physicalName(r)}`,
-    uniqueId: `AROA${stableHex(r.name, 17).toUpperCase()}`,
-  }),
 };
 
 /** Route 53 alias hosted zone ids of Application Load Balancers, per region. */
