@@ -30,6 +30,8 @@ export interface RegionalCellArgs {
 export interface Deferral {
   what: string;
   waitsFor: string;
+  /** The component that defers it already told the user. */
+  loggedByComponent?: boolean;
 }
 
 /**
@@ -176,6 +178,7 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
     deferred.push({
       what: "the MSK replicator that pulls from the peer cell",
       waitsFor: config.peers[0].stack,
+      loggedByComponent: true,
     });
   }
   if (readyPeers.length > 1) {
@@ -401,7 +404,7 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
       ),
     }));
 
-  for (const d of deferred) {
+  for (const d of deferred.filter((x) => !x.loggedByComponent)) {
     void pulumi.log.info(
       `Deferred: ${d.what}. Stack ${d.waitsFor} has no DR manifest yet; after it is deployed, ` +
         `run 'pulumi up -s ${config.stackName}' again to add it.`,

@@ -207,8 +207,9 @@ export function renderSvg(r: DrillResult): string {
   const rowH = 18;
   const left = 170;
   const width = 900;
-  const plotW = width - left - 20;
-  const top = 40;
+  // Room on the right for the marker labels (RTO) drawn at the plot's last instant.
+  const plotW = width - left - 50;
+  const top = 52;
   const rows = r.steps.length + 1;
   const height = top + rows * rowH + 50;
   const times = [
@@ -288,8 +289,10 @@ export function renderSvg(r: DrillResult): string {
     out.push(
       `<line x1="${x(t).toFixed(1)}" y1="${top - 12}" x2="${x(t).toFixed(1)}" y2="${axisY}" stroke="${color}" stroke-width="1.5" stroke-dasharray="4 3"/>`,
     );
+    // Labels in the right half read leftwards of their line, so none runs off the picture.
+    const right = x(t) > left + plotW / 2;
     out.push(
-      `<text x="${(x(t) + 3).toFixed(1)}" y="${top - 14 + dy}" fill="${color}">${esc(label)}</text>`,
+      `<text x="${(x(t) + (right ? -3 : 3)).toFixed(1)}" y="${top - 14 + dy}" fill="${color}"${right ? ' text-anchor="end"' : ""}>${esc(label)}</text>`,
     );
   };
   for (const e of r.timeline.filter((e) => e.kind === "dns"))
