@@ -216,8 +216,8 @@ function captureLogs(into: LogEntry[]): () => void {
   const saved = { debug: log.debug, info: log.info, warn: log.warn, error: log.error };
   for (const severity of ["debug", "info", "warn", "error"] as const) {
     log[severity] = (message: string) => {
-      // The SDK's own RPC tracing arrives as debug; only what the program says is kept.
-      if (severity !== "debug") into.push({ severity, message });
+      // Debug carries the SDK's RPC tracing, including why a registration failed.
+      into.push({ severity, message });
       return Promise.resolve();
     };
   }
