@@ -1,7 +1,7 @@
 import { AdapterError, AuroraGlobalClusterState } from "../adapters/types";
 import { Kernel } from "./kernel";
 import { SimParams } from "./params";
-import { ReplicationStream } from "./replication";
+import { replicationMesh, ReplicationStream } from "./replication";
 import { Rng, sample } from "./rng";
 import { World } from "./world";
 
@@ -41,7 +41,7 @@ export class AuroraGlobal {
   status: "available" | "switching-over" | "failing-over" = "available";
   private failover: AuroraGlobalClusterState["failover"];
   private clusters = new Map<string, AuroraCluster>();
-  private streams = new Map<string, ReplicationStream<string>>();
+  private readonly streams: Map<string, ReplicationStream<string>>;
   /** Writes discarded when an old primary rejoined or a failover cut them off. */
   readonly discarded: string[] = [];
   readonly operations: ServiceOperation[] = [];
@@ -66,28 +66,19 @@ export class AuroraGlobal {
         data: new Set(),
       });
     }
-    for (const a of members) {
-      for (const b of members) {
-        if (a.region === b.region) continue;
-        this.streams.set(
-          `${a.region}>${b.region}`,
-          new ReplicationStream(
-            kernel,
-            world,
-            rng.fork(`aurora:${a.region}>${b.region}`),
-            a.region,
-            b.region,
-            params.replicationLag,
-            (key) => {
-              const target = this.clusters.get(b.region)!;
-              // Only the current primary's stream feeds a secondary.
-              if (target.role === "secondary" && this.primaryRegion() === a.region)
-                target.data.add(key);
-            },
-          ),
-        );
-      }
-    }
+    this.streams = replicationMesh<string>(
+      kernel,
+      world,
+      rng,
+      "aurora",
+      members.map((m) => m.region),
+      params.replicationLag,
+      (to, from, key) => {
+        const target = this.clusters.get(to)!;
+        // Only the current primary's stream feeds a secondary.
+        if (target.role === "secondary" && this.primaryRegion() === from) target.data.add(key);
+      },
+    );
     world.onChange(() => this.reconcileStalePrimaries());
   }
 

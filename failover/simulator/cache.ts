@@ -2,7 +2,7 @@ import { AdapterError, CacheGlobalDatastoreState } from "../adapters/types";
 import { ServiceOperation } from "./aurora";
 import { Kernel } from "./kernel";
 import { SimParams } from "./params";
-import { ReplicationStream } from "./replication";
+import { replicationMesh, ReplicationStream } from "./replication";
 import { Rng, sample } from "./rng";
 import { World } from "./world";
 
@@ -22,7 +22,7 @@ interface CacheMember {
 export class CacheGlobalDatastore {
   status: "available" | "modifying" = "available";
   private members = new Map<string, CacheMember>();
-  private streams = new Map<string, ReplicationStream<string>>();
+  private readonly streams: Map<string, ReplicationStream<string>>;
   readonly discarded: string[] = [];
   readonly operations: ServiceOperation[] = [];
 
@@ -42,27 +42,18 @@ export class CacheGlobalDatastore {
         data: new Set(),
       });
     }
-    for (const a of members) {
-      for (const b of members) {
-        if (a.region === b.region) continue;
-        this.streams.set(
-          `${a.region}>${b.region}`,
-          new ReplicationStream(
-            kernel,
-            world,
-            rng.fork(`cache:${a.region}>${b.region}`),
-            a.region,
-            b.region,
-            params.replicationLag,
-            (key) => {
-              const target = this.members.get(b.region)!;
-              if (target.role === "secondary" && this.primaryRegion() === a.region)
-                target.data.add(key);
-            },
-          ),
-        );
-      }
-    }
+    this.streams = replicationMesh<string>(
+      kernel,
+      world,
+      rng,
+      "cache",
+      members.map((m) => m.region),
+      params.replicationLag,
+      (to, from, key) => {
+        const target = this.members.get(to)!;
+        if (target.role === "secondary" && this.primaryRegion() === from) target.data.add(key);
+      },
+    );
   }
 
   primaryRegion(): string | undefined {

@@ -1,6 +1,6 @@
 import { Kernel } from "./kernel";
 import { SimParams } from "./params";
-import { ReplicationStream } from "./replication";
+import { replicationMesh, ReplicationStream } from "./replication";
 import { Rng } from "./rng";
 import { World } from "./world";
 
@@ -29,7 +29,7 @@ export class GlobalTable {
   private putListeners: Array<
     (region: string, pk: string, value: Record<string, unknown>) => void
   > = [];
-  private streams = new Map<string, ReplicationStream<Replicated>>();
+  private readonly streams: Map<string, ReplicationStream<Replicated>>;
 
   constructor(
     private readonly kernel: Kernel,
@@ -40,23 +40,15 @@ export class GlobalTable {
     readonly regions: string[],
   ) {
     for (const r of regions) this.replicas.set(r, new Map());
-    for (const a of regions) {
-      for (const b of regions) {
-        if (a === b) continue;
-        this.streams.set(
-          `${a}>${b}`,
-          new ReplicationStream(
-            kernel,
-            world,
-            rng.fork(`ddb:${tableName}:${a}>${b}`),
-            a,
-            b,
-            params.replicationLag,
-            (r) => this.apply(b, r.pk, r.item),
-          ),
-        );
-      }
-    }
+    this.streams = replicationMesh<Replicated>(
+      kernel,
+      world,
+      rng,
+      `ddb:${tableName}`,
+      regions,
+      params.replicationLag,
+      (to, _from, r) => this.apply(to, r.pk, r.item),
+    );
   }
 
   /** Deployed state: the item is in every replica already, as if replicated long ago. */

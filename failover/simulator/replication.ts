@@ -103,3 +103,38 @@ export class ReplicationStream<T> {
     this.pump();
   }
 }
+
+/**
+ * A stream from every region to every other, keyed `<from>><to>`, as the global stores
+ * replicate. Each stream draws its lags from its own fork of `rng`, labelled
+ * `<label>:<from>><to>`, so adding a store leaves every other stream's draws unchanged.
+ */
+export function replicationMesh<T>(
+  kernel: Kernel,
+  world: World,
+  rng: Rng,
+  label: string,
+  regions: readonly string[],
+  lag: Distribution,
+  deliver: (to: string, from: string, item: T, committedAt: number) => void,
+): Map<string, ReplicationStream<T>> {
+  const streams = new Map<string, ReplicationStream<T>>();
+  for (const a of regions) {
+    for (const b of regions) {
+      if (a === b) continue;
+      streams.set(
+        `${a}>${b}`,
+        new ReplicationStream<T>(
+          kernel,
+          world,
+          rng.fork(`${label}:${a}>${b}`),
+          a,
+          b,
+          lag,
+          (item, at) => deliver(b, a, item, at),
+        ),
+      );
+    }
+  }
+  return streams;
+}
