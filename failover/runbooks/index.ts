@@ -52,6 +52,17 @@ const ids = (steps: (Step | undefined)[]): string[] => present(steps).map((s) =>
  * restore (a planned run stopped before promotion; `from` = `to` = the Aurora writer):
  *   approve -> writer record -> open its writer gate -> unfence -> verify.
  */
+/** Credentials and every replicated store, checked in parallel before any run changes state. */
+function storePreflights(c: ReturnType<typeof makeCtx>): (Step | undefined)[] {
+  return [
+    preflightIdentity(c),
+    preflightAurora(c),
+    preflightDynamo(c),
+    preflightMsk(c),
+    preflightCache(c),
+  ];
+}
+
 export function buildRunbook(params: RunbookParams, deps: RunbookDeps): Step[] {
   const c = makeCtx(params, deps);
   if (params.kind === "restore") {
@@ -63,13 +74,7 @@ export function buildRunbook(params: RunbookParams, deps: RunbookDeps): Step[] {
     return [identity, approve, writer, traffic, unfence, verifyRun(c, [unfence.id])];
   }
   if (params.kind === "failover") {
-    const preflight = [
-      preflightIdentity(c),
-      preflightAurora(c),
-      preflightDynamo(c),
-      preflightMsk(c),
-      preflightCache(c),
-    ];
+    const preflight = storePreflights(c);
     const approve = approval(c, ids(preflight));
     const fence = fenceSource(c, [approve.id]);
     const aurora = auroraPromote(c, [fence.id]);
@@ -93,11 +98,7 @@ export function buildRunbook(params: RunbookParams, deps: RunbookDeps): Step[] {
     ]);
   }
   const preflight = [
-    preflightIdentity(c),
-    preflightAurora(c),
-    preflightDynamo(c),
-    preflightMsk(c),
-    preflightCache(c),
+    ...storePreflights(c),
     preflightCapacity(c),
     params.kind === "failback" ? reprotectFence(c) : undefined,
   ];
