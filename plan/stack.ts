@@ -81,11 +81,11 @@ export async function renderSteadyState(
 
 /** Home stacks first: a joiner cannot render before the home cell has a manifest. */
 export function deployOrder(projectDir: string, stacks: string[]): string[] {
-  const role = (s: string) => {
-    const c = loadDrConfig(s, readStackConfig(projectDir, s));
-    return c.role === "home" ? 0 : 1;
-  };
-  return [...stacks].sort((a, b) => role(a) - role(b) || a.localeCompare(b));
+  // Read and validate each stack file once, not once per comparison.
+  const rank = new Map(
+    stacks.map((s) => [s, loadDrConfig(s, readStackConfig(projectDir, s)).role === "home" ? 0 : 1]),
+  );
+  return [...stacks].sort((a, b) => rank.get(a)! - rank.get(b)! || a.localeCompare(b));
 }
 
 /**
