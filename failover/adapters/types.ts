@@ -349,6 +349,8 @@ export interface AdapterOptions {
   profile?: string;
   /** ARC cluster data-plane endpoints; required only when a cell uses `arc-routing-control`. */
   arcEndpoints?: ArcEndpoint[];
+  /** Deadline of one AWS call, credential resolution included. Defaults to 10 s. */
+  requestTimeoutMs?: number;
 }
 
 /** Commands take a factory so tests and the simulator inject their own adapters. */

@@ -1,6 +1,6 @@
 import * as readline from "readline";
 import { Command, CommanderError } from "commander";
-import { AwsAdapters } from "../adapters/aws";
+import { AwsAdapters, destroyAwsClients } from "../adapters/aws";
 import { COMMANDS } from "../commands";
 import { systemClock, systemRandom } from "../engine/clock";
 import { CliDeps } from "./deps";
@@ -71,7 +71,15 @@ export function realDeps(): CliDeps {
   };
 }
 
+/** How long a finished command waits for stdout to drain before it exits regardless. */
+const EXIT_GRACE_MS = 1_000;
+
 export async function main(argv = process.argv.slice(2)): Promise<void> {
   const code = await runCli(argv, realDeps());
   process.exitCode = code;
+  // Every call is bounded and aborted, so no socket should be left; closing the clients frees
+  // the idle keep-alive ones at once. The unref'd timer is the backstop: if anything else still
+  // holds the event loop, the command exits anyway once its output had time to flush.
+  destroyAwsClients();
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
 }

@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { isAwsRegion } from "../../config/regions";
 import { DrManifest } from "../../manifest";
-import { Adapters, ArcEndpoint, Region } from "../adapters/types";
+import { AdapterOptions, Adapters, ArcEndpoint, Region } from "../adapters/types";
 import { CliDeps } from "../cli/deps";
 import { UserError } from "../cli/errors";
 import { DEFAULT_MANIFEST_DIR, loadManifests } from "../cli/manifests";
@@ -81,13 +81,17 @@ export interface Loaded {
 }
 
 /** Reads and checks the manifests, builds the adapters. Bad input throws before any AWS call. */
-export function loadInputs(opts: CommonOptions, deps: CliDeps): Loaded {
+export function loadInputs(
+  opts: CommonOptions,
+  deps: CliDeps,
+  adapterOptions: Pick<AdapterOptions, "requestTimeoutMs"> = {},
+): Loaded {
   const loaded = loadManifests(opts.manifest ?? [], deps.cwd);
   const topology = buildTopology(loaded, {
     nowMs: deps.clock.now(),
     maxAgeDays: opts.maxManifestAge,
   });
-  return fromTopology(topology, loaded, opts, deps);
+  return fromTopology(topology, loaded, opts, deps, adapterOptions);
 }
 
 /** The same, from manifests already checked (a resumed run's journal holds them). */
@@ -106,6 +110,7 @@ function fromTopology(
   loaded: LoadedManifest[],
   opts: CommonOptions,
   deps: CliDeps,
+  adapterOptions: Pick<AdapterOptions, "requestTimeoutMs"> = {},
 ): Loaded {
   const arcEndpoints = parseArcEndpoints(opts.arcEndpoints ?? deps.env.FAILOVER_ARC_ENDPOINTS);
   const arcCells = [...topology.cells.values()].filter(
@@ -120,6 +125,7 @@ function fromTopology(
   const adapters = deps.adapters({
     profile: opts.profile ?? deps.env.AWS_PROFILE,
     arcEndpoints,
+    ...adapterOptions,
   });
   return { loaded, topology, adapters, arcEndpoints };
 }

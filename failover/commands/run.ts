@@ -345,9 +345,10 @@ export async function executeRun(
 /** What a failover may have lost, from the lags its preflight read in the target region. */
 function rpoEstimate(steps: { id: string; output?: unknown }[]): Record<string, unknown> {
   const out = (id: string) =>
-    steps.find((s) => s.id === id)?.output as Record<string, number | undefined> | undefined;
+    steps.find((s) => s.id === id)?.output as Record<string, number | string | undefined> | undefined;
   return {
     auroraSeconds: out("preflight.aurora")?.lagSeconds ?? "unknown",
+    auroraMetric: out("preflight.aurora")?.lagMetric ?? "none published",
     mskMessages: out("preflight.msk")?.messageLag ?? "unknown",
     dynamodb: "unknown (ReplicationLatency is published in the failed region)",
   };

@@ -4,8 +4,8 @@ import { CliDeps } from "../cli/deps";
 import { UnhealthyError } from "../cli/errors";
 import { withTimeout } from "../engine/retry";
 import {
-  auroraLagQuery,
   dynamoLatencyQuery,
+  latestAuroraLag,
   mskLagQuery,
   replicatedTables,
   Topology,
@@ -45,6 +45,11 @@ export interface StatusReport {
   regions: RegionStatus[];
 }
 
+/** Each AWS call of `status` gives up after this long: a dead region must not hold the report. */
+export const STATUS_CALL_DEADLINE_MS = 5_000;
+/** A read may chain two calls (a describe, then its lag metric). */
+const STATUS_READ_MS = 2 * STATUS_CALL_DEADLINE_MS + 500;
+
 /**
  * Reads everything `status` shows, each read with its own timeout so one dead region shows as
  * unreachable instead of hanging the command. Read-only calls only.
@@ -56,7 +61,7 @@ export async function collectStatus(
 ): Promise<StatusReport> {
   const read = async <T>(fn: () => Promise<T>): Promise<Reading<T>> => {
     try {
-      return { ok: true, value: await withTimeout(clock, 10_000, "read", fn) };
+      return { ok: true, value: await withTimeout(clock, STATUS_READ_MS, "read", fn) };
     } catch (e) {
       return { ok: false, error: (e as Error).message };
     }
@@ -68,108 +73,121 @@ export async function collectStatus(
     regions.map(async (region): Promise<RegionStatus> => {
       const m = topology.cells.get(region)!;
       const a = m.stores.aurora;
-      const aurora = a
-        ? await read(async () => {
-            const g = await adapters.rds.describeGlobalCluster(region, a.globalClusterIdentifier);
-            const me = g.members.find((x) => x.clusterArn === a.clusterArn);
-            const role: "writer" | "secondary" | "absent" = !me
-              ? "absent"
-              : me.isWriter
-                ? "writer"
-                : "secondary";
-            let lagSeconds: number | undefined;
-            if (role === "secondary") {
-              const lag = await adapters.cloudwatch.latestMetric(
-                region,
-                auroraLagQuery(a.clusterIdentifier, now),
-              );
-              lagSeconds = lag ? lag.value / 1000 : undefined;
-            }
-            return { role, sync: me?.synchronizationStatus, lagSeconds };
-          })
-        : undefined;
-      const dynamodb = await Promise.all(
-        replicatedTables(m).map(async (table) => ({
-          table,
-          status: await read(
-            async () => (await adapters.dynamodb.describeTable(region, table)).tableStatus,
-          ),
-          latencyMsTo: Object.fromEntries(
-            await Promise.all(
-              regions
-                .filter((r) => r !== region)
-                .map(async (peer) => [
-                  peer,
-                  await read(
-                    async () =>
-                      (
-                        await adapters.cloudwatch.latestMetric(
-                          region,
-                          dynamoLatencyQuery(table, peer, now),
-                        )
-                      )?.value ?? null,
-                  ),
-                ]),
-            ),
-          ) as Record<Region, Reading<number | null>>,
-        })),
-      );
       const replicatorArn = m.stores.msk.replicatorArn;
-      const msk = replicatorArn
-        ? await read(async () => {
-            const r = await adapters.kafka.describeReplicator(region, replicatorArn);
-            const lag = await adapters.cloudwatch.latestMetric(
-              region,
-              mskLagQuery(replicatorArn, now),
-            );
-            return { state: r.state, messageLag: lag?.value ?? null };
-          })
-        : undefined;
       const gid = m.stores.cache.globalReplicationGroupId;
-      const cache = gid
-        ? await read(async () => {
-            const g = await adapters.elasticache.describeGlobalDatastore(region, gid);
-            const me = g.members.find(
-              (x) => x.replicationGroupId === m.stores.cache.replicationGroupId,
-            );
-            return { role: me?.role ?? "absent", status: me?.status ?? g.status };
-          })
-        : undefined;
-      const healthCheck = await read(
-        async () =>
-          (await adapters.route53.healthCheckStatus(m.traffic.healthCheck.healthCheckId)).healthy,
-      );
-      const writerHealthCheck = await read(() => writerRouteHealthy(adapters, m));
-      const sw = m.traffic.switch;
-      const trafficSwitch = await read(async () => {
-        if (sw.type === "arc-routing-control") {
-          return `routing control ${await adapters.arc.getRoutingControlState(sw.routingControlArn)}`;
-        }
-        // One gate per region: a dead region shows as such without hiding the others.
-        const states = await Promise.all(
-          sw.gates.map(async (g) => {
-            const r = await read(
-              async () =>
-                (await adapters.cloudwatch.alarmStates(g.region, [g.alarmName]))[g.alarmName],
-            );
-            const s = r.ok ? r.value : "UNREACHABLE";
-            return `${g.region}:${s === "OK" ? "open" : s === "ALARM" ? "closed" : s}`;
-          }),
-        );
-        return `gates ${states.join(" ")}`;
-      });
       const ct = m.stores.controlTable;
-      const control = ct
-        ? await read(async () => {
-            const s = await adapters.dynamodb.readControl(region, ct.tableName, [region]);
-            const f = s.fences.find((x) => x.region === region);
-            return {
-              writer: s.writer?.region ?? null,
-              epoch: s.writer?.epoch ?? null,
-              fenced: f ? f.fenced : null,
-            };
-          })
-        : undefined;
+      const sw = m.traffic.switch;
+      // Every read of a region at once: a black-holed region costs one deadline, not one per read.
+      const [aurora, dynamodb, msk, cache, healthCheck, writerHealthCheck, trafficSwitch, control] =
+        await Promise.all([
+          a
+            ? read(async () => {
+                const g = await adapters.rds.describeGlobalCluster(
+                  region,
+                  a.globalClusterIdentifier,
+                );
+                const me = g.members.find((x) => x.clusterArn === a.clusterArn);
+                const role: "writer" | "secondary" | "absent" = !me
+                  ? "absent"
+                  : me.isWriter
+                    ? "writer"
+                    : "secondary";
+                let lagSeconds: number | undefined;
+                if (role === "secondary") {
+                  const lag = await latestAuroraLag(
+                    adapters.cloudwatch,
+                    region,
+                    a.clusterIdentifier,
+                    now,
+                  );
+                  lagSeconds = lag ? lag.value / 1000 : undefined;
+                }
+                return { role, sync: me?.synchronizationStatus, lagSeconds };
+              })
+            : undefined,
+          Promise.all(
+            replicatedTables(m).map(async (table) => {
+              const [status, ...latencies] = await Promise.all([
+                read(
+                  async () => (await adapters.dynamodb.describeTable(region, table)).tableStatus,
+                ),
+                ...regions
+                  .filter((r) => r !== region)
+                  .map(async (peer) => {
+                    const latency = await read(
+                      async () =>
+                        (
+                          await adapters.cloudwatch.latestMetric(
+                            region,
+                            dynamoLatencyQuery(table, peer, now),
+                          )
+                        )?.value ?? null,
+                    );
+                    return [peer, latency] as const;
+                  }),
+              ]);
+              return {
+                table,
+                status: status as Reading<string>,
+                latencyMsTo: Object.fromEntries(
+                  latencies as (readonly [Region, Reading<number | null>])[],
+                ),
+              };
+            }),
+          ),
+          replicatorArn
+            ? read(async () => {
+                const [r, lag] = await Promise.all([
+                  adapters.kafka.describeReplicator(region, replicatorArn),
+                  adapters.cloudwatch.latestMetric(region, mskLagQuery(replicatorArn, now)),
+                ]);
+                return { state: r.state, messageLag: lag?.value ?? null };
+              })
+            : undefined,
+          gid
+            ? read(async () => {
+                const g = await adapters.elasticache.describeGlobalDatastore(region, gid);
+                const me = g.members.find(
+                  (x) => x.replicationGroupId === m.stores.cache.replicationGroupId,
+                );
+                return { role: me?.role ?? "absent", status: me?.status ?? g.status };
+              })
+            : undefined,
+          read(
+            async () =>
+              (await adapters.route53.healthCheckStatus(m.traffic.healthCheck.healthCheckId))
+                .healthy,
+          ),
+          read(() => writerRouteHealthy(adapters, m)),
+          read(async () => {
+            if (sw.type === "arc-routing-control") {
+              return `routing control ${await adapters.arc.getRoutingControlState(sw.routingControlArn)}`;
+            }
+            // One gate per region: a dead region shows as such without hiding the others.
+            const states = await Promise.all(
+              sw.gates.map(async (g) => {
+                const r = await read(
+                  async () =>
+                    (await adapters.cloudwatch.alarmStates(g.region, [g.alarmName]))[g.alarmName],
+                );
+                const s = r.ok ? r.value : "UNREACHABLE";
+                return `${g.region}:${s === "OK" ? "open" : s === "ALARM" ? "closed" : s}`;
+              }),
+            );
+            return `gates ${states.join(" ")}`;
+          }),
+          ct
+            ? read(async () => {
+                const s = await adapters.dynamodb.readControl(region, ct.tableName, [region]);
+                const f = s.fences.find((x) => x.region === region);
+                return {
+                  writer: s.writer?.region ?? null,
+                  epoch: s.writer?.epoch ?? null,
+                  fenced: f ? f.fenced : null,
+                };
+              })
+            : undefined,
+        ]);
       return {
         region,
         cell: m.cell,
@@ -313,9 +331,17 @@ export function registerStatus(program: Command, deps: CliDeps): void {
       "Per region: who writes, Aurora members and lag, DynamoDB replicas and latency, MSK replicators, ElastiCache roles, health checks, traffic switch, fences, RTO/RPO targets. Exit 0 healthy, 1 not.",
     );
   addCommonOptions(cmd).action(async (opts: CommonOptions) => {
-    const { topology, adapters } = loadInputs(opts, deps);
-    await checkCredentials(topology.regions, adapters);
-    const report = await collectStatus(topology, adapters, deps.clock);
+    const { topology, adapters } = loadInputs(opts, deps, {
+      requestTimeoutMs: STATUS_CALL_DEADLINE_MS,
+    });
+    // Both at once: a black-holed region costs one call deadline in all, not one each.
+    const credentials = checkCredentials(topology.regions, adapters);
+    const collecting = collectStatus(topology, adapters, deps.clock);
+    await credentials.catch(async (e: unknown) => {
+      await collecting.catch(() => undefined);
+      throw e;
+    });
+    const report = await collecting;
     if (opts.json) writeJson(deps, report);
     else deps.stdout.write(renderStatus(report));
     if (!report.healthy) throw new UnhealthyError(`${report.problems.length} problems`);
@@ -324,17 +350,23 @@ export function registerStatus(program: Command, deps: CliDeps): void {
 
 /**
  * Missing or expired credentials would otherwise show as every region "unreachable": fail
- * once, with the fix. A region that does not answer is not a credential problem.
+ * once, with the fix. Every region is asked at once and the first answer settles it; a region
+ * that does not answer is not a credential problem.
  */
 async function checkCredentials(regions: Region[], adapters: Adapters): Promise<void> {
-  for (const region of regions) {
-    try {
-      await adapters.sts.callerIdentity(region);
-      return;
-    } catch (e) {
-      if (e instanceof AdapterError && (e.kind === "credentials" || e.kind === "access-denied")) {
-        throw e;
-      }
+  await new Promise<void>((resolve, reject) => {
+    let pending = regions.length;
+    const settle = () => --pending === 0 && resolve();
+    if (pending === 0) resolve();
+    for (const region of regions) {
+      adapters.sts.callerIdentity(region).then(
+        () => resolve(),
+        (e: unknown) => {
+          if (e instanceof AdapterError && (e.kind === "credentials" || e.kind === "access-denied"))
+            reject(e);
+          else settle();
+        },
+      );
     }
-  }
+  });
 }

@@ -29,13 +29,16 @@ const TRANSIENT_NAMES = new Set([
   "TimeoutError",
   "AttemptTimeoutError",
   "NetworkingError",
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
 ]);
+
+/**
+ * Socket-level failures, by Node's `error.code`: the endpoint (or the path to it) is down,
+ * which is exactly what a regional outage looks like, so the next attempt or the next ARC
+ * endpoint may work. TLS failures count too: a half-dead endpoint or a middlebox in trouble
+ * fails the handshake, and another endpoint may not.
+ */
+const NETWORK_CODE =
+  /^(ECONNRESET|ECONNREFUSED|ECONNABORTED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|EHOSTDOWN|ENETUNREACH|ENETDOWN|EPROTO|ERR_SSL_.*|ERR_TLS_.*|UNABLE_TO_VERIFY_LEAF_SIGNATURE|CERT_HAS_EXPIRED|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SOCKET_.*|UND_ERR_.*)$/;
 
 /** True when an error is worth retrying. */
 export function isTransient(error: unknown): boolean {
@@ -48,10 +51,14 @@ export function isTransient(error: unknown): boolean {
     $metadata?: { httpStatusCode?: number };
   };
   if (e.name && TRANSIENT_NAMES.has(e.name)) return true;
-  if (e.code && TRANSIENT_NAMES.has(e.code)) return true;
+  if (e.code && (TRANSIENT_NAMES.has(e.code) || NETWORK_CODE.test(e.code))) return true;
+  if (e.name && NETWORK_CODE.test(e.name)) return true;
   if (e.$retryable) return true;
   const status = e.$metadata?.httpStatusCode;
-  return status !== undefined && (status >= 500 || status === 429);
+  if (status !== undefined && (status >= 500 || status === 429)) return true;
+  // The SDK sometimes wraps the socket error it got.
+  const cause = (error as { cause?: unknown }).cause;
+  return cause !== undefined && cause !== error && isTransient(cause);
 }
 
 export interface RetryPolicy {

@@ -5,7 +5,7 @@ import { isTransient } from "../engine/retry";
 import { RunbookDeps, RunbookParams, step } from "./context";
 import {
   accountOf,
-  auroraLagQuery,
+  latestAuroraLag,
   cell,
   dynamoLatencyQuery,
   mskLagQuery,
@@ -107,14 +107,18 @@ export function preflightAurora(c: Ctx): Step | undefined {
         );
       }
       const writer = g.members.find((m) => m.isWriter);
-      const lag = await c.d.adapters.cloudwatch.latestMetric(
+      const lag = await latestAuroraLag(
+        c.d.adapters.cloudwatch,
         c.p.to,
-        auroraLagQuery(aurora.clusterIdentifier, ctx.clock.now()),
+        aurora.clusterIdentifier,
+        ctx.clock.now(),
       );
       const lagSeconds = lag ? lag.value / 1000 : undefined;
       ctx.note(
         `writer ${writer?.region ?? "none"}, status ${g.status}, lag to ${c.p.to} ` +
-          (lagSeconds === undefined ? "unknown (no datapoint in 5 min)" : `${lagSeconds} s`),
+          (lag === undefined
+            ? "unknown (no datapoint in 5 min)"
+            : `${lagSeconds} s (${lag.metricName})`),
       );
       if (!c.unplanned) {
         if (g.failover) {
@@ -143,7 +147,7 @@ export function preflightAurora(c: Ctx): Step | undefined {
           );
         }
       }
-      return { writer: writer?.region, status: g.status, lagSeconds };
+      return { writer: writer?.region, status: g.status, lagSeconds, lagMetric: lag?.metricName };
     },
   });
 }
@@ -465,9 +469,11 @@ export function drainAurora(c: Ctx): Step | undefined {
     timeoutSeconds: 600,
     pollSeconds: 5,
     verify: async (ctx) => {
-      const lag = await c.d.adapters.cloudwatch.latestMetric(
+      const lag = await latestAuroraLag(
+        c.d.adapters.cloudwatch,
         c.p.to,
-        auroraLagQuery(aurora.clusterIdentifier, ctx.clock.now()),
+        aurora.clusterIdentifier,
+        ctx.clock.now(),
       );
       // SwitchoverGlobalCluster itself waits for the secondary to catch up (RPO 0): a
       // missing datapoint does not block it.

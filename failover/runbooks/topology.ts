@@ -1,7 +1,7 @@
 import { DrManifest } from "../../manifest";
 import { isAwsRegion } from "../../config/regions";
 import { InputIssue, InputValidationError } from "../../validation/issues";
-import { MetricQuery, Region } from "../adapters/types";
+import { CloudWatchAdapter, MetricQuery, MetricSample, Region } from "../adapters/types";
 
 /** The cells of one app, one manifest per region, checked against each other. */
 export interface Topology {
@@ -132,17 +132,45 @@ export function arnRegion(arn: string): Region {
 
 const LOOKBACK_SECONDS = 300;
 
-/** Aurora's lag to a secondary cluster, published in the secondary's region (ms). */
-export function auroraLagQuery(clusterIdentifier: string, endTimeMs: number): MetricQuery {
+/**
+ * Aurora's lag to a secondary cluster, published in the secondary's region (ms). AWS
+ * recommends `AuroraGlobalDBRPOLag` (the age of the newest commit not yet on the secondary:
+ * the data a failover would lose) where the engine publishes it (PostgreSQL, MySQL 3.04+);
+ * `AuroraGlobalDBReplicationLag` is the fallback for older engines.
+ */
+export const AURORA_LAG_METRICS = ["AuroraGlobalDBRPOLag", "AuroraGlobalDBReplicationLag"] as const;
+
+export function auroraLagQuery(
+  clusterIdentifier: string,
+  endTimeMs: number,
+  metricName: (typeof AURORA_LAG_METRICS)[number] = AURORA_LAG_METRICS[0],
+): MetricQuery {
   return {
     namespace: "AWS/RDS",
-    metricName: "AuroraGlobalDBReplicationLag",
+    metricName,
     dimensions: { DBClusterIdentifier: clusterIdentifier },
     stat: "Maximum",
     periodSeconds: 60,
     lookbackSeconds: LOOKBACK_SECONDS,
     endTimeMs,
   };
+}
+
+/** The newest Aurora lag datapoint: the RPO lag where published, else the replication lag. */
+export async function latestAuroraLag(
+  cloudwatch: CloudWatchAdapter,
+  region: Region,
+  clusterIdentifier: string,
+  endTimeMs: number,
+): Promise<(MetricSample & { metricName: string }) | undefined> {
+  for (const metricName of AURORA_LAG_METRICS) {
+    const sample = await cloudwatch.latestMetric(
+      region,
+      auroraLagQuery(clusterIdentifier, endTimeMs, metricName),
+    );
+    if (sample) return { ...sample, metricName };
+  }
+  return undefined;
 }
 
 /** DynamoDB's replication latency to `receivingRegion`, published in the sending region (ms). */

@@ -214,6 +214,7 @@ export class Simulation {
         cache: this.cache,
       },
       this.traffic,
+      this.homeRegion,
     );
   }
 
@@ -630,7 +631,11 @@ export class Simulation {
     const at = this.toEpochMs(this.kernel.now);
     const ms = (seconds: number | undefined) =>
       seconds === undefined ? undefined : { value: seconds * 1000, timestampMs: at };
-    if (namespace === "AWS/RDS" && name === "AuroraGlobalDBReplicationLag" && this.aurora) {
+    // Aurora PostgreSQL publishes the RPO lag as well; the simulator's lag is both.
+    const auroraLag =
+      name === "AuroraGlobalDBReplicationLag" ||
+      (name === "AuroraGlobalDBRPOLag" && this.aurora?.engine === "aurora-postgresql");
+    if (namespace === "AWS/RDS" && auroraLag && this.aurora) {
       const m = this.manifests.find(
         (x) => x.stores.aurora?.clusterIdentifier === dims.DBClusterIdentifier,
       );

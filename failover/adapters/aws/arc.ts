@@ -4,7 +4,8 @@ import {
   UpdateRoutingControlStatesCommand,
 } from "@aws-sdk/client-route53-recovery-cluster";
 import { AdapterError, ArcAdapter, ArcEndpoint, RandomSource } from "../types";
-import { classify, clientConfig, ClientSettings, toAdapterError } from "./errors";
+import { call, clientConfig, ClientSettings, tracked } from "./client";
+import { classify } from "./errors";
 
 /**
  * ARC routing controls through the cluster's data-plane endpoints only. AWS's guidance: try
@@ -21,10 +22,9 @@ export function awsArc(
   const clientFor = (e: ArcEndpoint) => {
     let c = clients.get(e.url);
     if (!c) {
-      c = new Route53RecoveryClusterClient({
-        ...clientConfig(e.region, settings),
-        endpoint: e.url,
-      });
+      c = tracked(
+        new Route53RecoveryClusterClient({ ...clientConfig(e.region, settings), endpoint: e.url }),
+      );
       clients.set(e.url, c);
     }
     return c;
@@ -33,7 +33,7 @@ export function awsArc(
   const rotate = async <T>(
     operation: string,
     avoid: string[] | undefined,
-    fn: (c: Route53RecoveryClusterClient) => Promise<T>,
+    fn: (c: Route53RecoveryClusterClient, o: { abortSignal: AbortSignal }) => Promise<T>,
   ): Promise<T> => {
     const usable = endpoints.filter((e) => !(avoid ?? []).includes(e.region));
     if (usable.length === 0) {
@@ -50,10 +50,11 @@ export function awsArc(
     for (let i = 0; i < usable.length; i++) {
       const e = usable[(start + i) % usable.length];
       try {
-        return await fn(clientFor(e));
+        return await call(settings, "ARC", operation, e.region, (o) => fn(clientFor(e), o));
       } catch (error) {
-        last = toAdapterError("ARC", operation, e.region, error);
-        // Only an endpoint problem moves on to the next endpoint; a refusal is final.
+        last = error as AdapterError;
+        // Only an endpoint problem (unreachable, reset, TLS, timeout, 5xx) moves on to the
+        // next endpoint; a refusal is final.
         if (classify(error) !== "transient") throw last;
       }
     }
@@ -70,13 +71,13 @@ export function awsArc(
 
   return {
     async getRoutingControlState(routingControlArn, options) {
-      const out = await rotate("GetRoutingControlState", options?.avoidRegions, (c) =>
-        c.send(new GetRoutingControlStateCommand({ RoutingControlArn: routingControlArn })),
+      const out = await rotate("GetRoutingControlState", options?.avoidRegions, (c, o) =>
+        c.send(new GetRoutingControlStateCommand({ RoutingControlArn: routingControlArn }), o),
       );
       return out.RoutingControlState === "On" ? "On" : "Off";
     },
     async updateRoutingControlStates(updates, options) {
-      await rotate("UpdateRoutingControlStates", options?.avoidRegions, (c) =>
+      await rotate("UpdateRoutingControlStates", options?.avoidRegions, (c, o) =>
         c.send(
           new UpdateRoutingControlStatesCommand({
             UpdateRoutingControlStateEntries: updates.map((u) => ({
@@ -87,6 +88,7 @@ export function awsArc(
               ? { SafetyRulesToOverride: options.safetyRulesToOverride }
               : {}),
           }),
+          o,
         ),
       );
     },

@@ -5,13 +5,13 @@ import {
   PutMetricDataCommand,
 } from "@aws-sdk/client-cloudwatch";
 import { AlarmState, CloudWatchAdapter } from "../types";
-import { call, clientConfig, ClientSettings, perRegion } from "./errors";
+import { call, clientConfig, ClientSettings, perRegion } from "./client";
 
 export function awsCloudWatch(settings: ClientSettings = {}): CloudWatchAdapter {
   const client = perRegion((region) => new CloudWatchClient(clientConfig(region, settings)));
   return {
     async latestMetric(region, q) {
-      const out = await call("CloudWatch", "GetMetricData", region, () =>
+      const out = await call(settings, "CloudWatch", "GetMetricData", region, (o) =>
         client(region).send(
           new GetMetricDataCommand({
             MetricDataQueries: [
@@ -36,6 +36,7 @@ export function awsCloudWatch(settings: ClientSettings = {}): CloudWatchAdapter 
             EndTime: new Date(q.endTimeMs),
             ScanBy: "TimestampDescending",
           }),
+          o,
         ),
       );
       const r = out.MetricDataResults?.[0];
@@ -51,7 +52,7 @@ export function awsCloudWatch(settings: ClientSettings = {}): CloudWatchAdapter 
       return best;
     },
     async putMetric(region, d) {
-      await call("CloudWatch", "PutMetricData", region, () =>
+      await call(settings, "CloudWatch", "PutMetricData", region, (o) =>
         client(region).send(
           new PutMetricDataCommand({
             Namespace: d.namespace,
@@ -64,16 +65,18 @@ export function awsCloudWatch(settings: ClientSettings = {}): CloudWatchAdapter 
               },
             ],
           }),
+          o,
         ),
       );
     },
     async alarmStates(region, alarmNames) {
-      const out = await call("CloudWatch", "DescribeAlarms", region, () =>
+      const out = await call(settings, "CloudWatch", "DescribeAlarms", region, (o) =>
         client(region).send(
           new DescribeAlarmsCommand({
             AlarmNames: alarmNames,
             AlarmTypes: ["MetricAlarm", "CompositeAlarm"],
           }),
+          o,
         ),
       );
       const states: Record<string, AlarmState> = {};

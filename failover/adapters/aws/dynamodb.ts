@@ -13,7 +13,7 @@ import {
   Region,
   WriterRecord,
 } from "../types";
-import { call, clientConfig, ClientSettings, perRegion } from "./errors";
+import { call, clientConfig, ClientSettings, perRegion } from "./client";
 
 /** The control table's partition key (DESIGN: `pk`). */
 export const CONTROL_KEY = "pk";
@@ -24,7 +24,7 @@ export function awsDynamoDb(settings: ClientSettings = {}): DynamoDbAdapter {
   const client = perRegion((region) => new DynamoDBClient(clientConfig(region, settings)));
 
   const getItem = (region: Region, tableName: string, pk: string) =>
-    call("DynamoDB", "GetItem", region, () =>
+    call(settings, "DynamoDB", "GetItem", region, (o) =>
       client(region).send(
         new GetItemCommand({
           TableName: tableName,
@@ -32,6 +32,7 @@ export function awsDynamoDb(settings: ClientSettings = {}): DynamoDbAdapter {
           // Strongly consistent within the region: the same read applications must make.
           ConsistentRead: true,
         }),
+        o,
       ),
     );
 
@@ -43,7 +44,7 @@ export function awsDynamoDb(settings: ClientSettings = {}): DynamoDbAdapter {
     epoch: number,
   ): Promise<ConditionalWriteResult> => {
     try {
-      await call("DynamoDB", "PutItem", region, () =>
+      await call(settings, "DynamoDB", "PutItem", region, (o) =>
         client(region).send(
           new PutItemCommand({
             TableName: tableName,
@@ -59,6 +60,7 @@ export function awsDynamoDb(settings: ClientSettings = {}): DynamoDbAdapter {
             ExpressionAttributeValues: { ":epoch": { N: String(epoch) }, ":v": sameValue.value },
             ReturnValuesOnConditionCheckFailure: "ALL_OLD",
           }),
+          o,
         ),
       );
       return { outcome: "written" };
@@ -80,8 +82,8 @@ export function awsDynamoDb(settings: ClientSettings = {}): DynamoDbAdapter {
 
   return {
     async describeTable(region, tableName) {
-      const out = await call("DynamoDB", "DescribeTable", region, () =>
-        client(region).send(new DescribeTableCommand({ TableName: tableName })),
+      const out = await call(settings, "DynamoDB", "DescribeTable", region, (o) =>
+        client(region).send(new DescribeTableCommand({ TableName: tableName }), o),
       );
       return {
         tableName,

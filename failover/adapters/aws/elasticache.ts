@@ -4,19 +4,25 @@ import {
   FailoverGlobalReplicationGroupCommand,
 } from "@aws-sdk/client-elasticache";
 import { AdapterError, ElastiCacheAdapter } from "../types";
-import { call, clientConfig, ClientSettings, perRegion } from "./errors";
+import { call, clientConfig, ClientSettings, perRegion } from "./client";
 
 export function awsElastiCache(settings: ClientSettings = {}): ElastiCacheAdapter {
   const client = perRegion((region) => new ElastiCacheClient(clientConfig(region, settings)));
   return {
     async describeGlobalDatastore(region, globalReplicationGroupId) {
-      const out = await call("ElastiCache", "DescribeGlobalReplicationGroups", region, () =>
-        client(region).send(
-          new DescribeGlobalReplicationGroupsCommand({
-            GlobalReplicationGroupId: globalReplicationGroupId,
-            ShowMemberInfo: true,
-          }),
-        ),
+      const out = await call(
+        settings,
+        "ElastiCache",
+        "DescribeGlobalReplicationGroups",
+        region,
+        (o) =>
+          client(region).send(
+            new DescribeGlobalReplicationGroupsCommand({
+              GlobalReplicationGroupId: globalReplicationGroupId,
+              ShowMemberInfo: true,
+            }),
+            o,
+          ),
       );
       const g = out.GlobalReplicationGroups?.[0];
       if (!g) {
@@ -40,13 +46,14 @@ export function awsElastiCache(settings: ClientSettings = {}): ElastiCacheAdapte
       };
     },
     async failoverGlobalDatastore(region, id, primaryRegion, primaryReplicationGroupId) {
-      await call("ElastiCache", "FailoverGlobalReplicationGroup", region, () =>
+      await call(settings, "ElastiCache", "FailoverGlobalReplicationGroup", region, (o) =>
         client(region).send(
           new FailoverGlobalReplicationGroupCommand({
             GlobalReplicationGroupId: id,
             PrimaryRegion: primaryRegion,
             PrimaryReplicationGroupId: primaryReplicationGroupId,
           }),
+          o,
         ),
       );
     },

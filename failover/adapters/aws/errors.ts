@@ -49,20 +49,6 @@ export function classify(error: unknown): AdapterErrorKind {
   return "unknown";
 }
 
-/** Runs one SDK call and rethrows any failure as an AdapterError naming service, call and region. */
-export async function call<T>(
-  service: string,
-  operation: string,
-  region: Region | undefined,
-  fn: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw toAdapterError(service, operation, region, error);
-  }
-}
-
 export function toAdapterError(
   service: string,
   operation: string,
@@ -81,35 +67,4 @@ export function toAdapterError(
     name,
     { cause: error },
   );
-}
-
-/** Client settings shared by every adapter. */
-export interface ClientSettings {
-  profile?: string;
-  /** Defaults to 10 s: the engine retries, a hung connection must not eat the step's budget. */
-  requestTimeoutMs?: number;
-}
-
-export function clientConfig(region: Region, s: ClientSettings) {
-  return {
-    region,
-    ...(s.profile ? { profile: s.profile } : {}),
-    // The engine owns retries (with jitter, journaled, on the virtual clock in drills); SDK
-    // retries underneath would multiply them.
-    maxAttempts: 1,
-    requestHandler: { requestTimeout: s.requestTimeoutMs ?? 10_000, connectionTimeout: 5_000 },
-  };
-}
-
-/** One client per region, created on first use. */
-export function perRegion<C>(make: (region: Region) => C): (region: Region) => C {
-  const clients = new Map<Region, C>();
-  return (region) => {
-    let c = clients.get(region);
-    if (!c) {
-      c = make(region);
-      clients.set(region, c);
-    }
-    return c;
-  };
 }

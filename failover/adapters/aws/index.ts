@@ -10,13 +10,14 @@ import { awsSts } from "./sts";
 
 export { awsArc, awsCloudWatch, awsDynamoDb, awsElastiCache, awsKafka, awsRds, awsRoute53, awsSts };
 export { classify, toAdapterError } from "./errors";
+export { destroyAwsClients } from "./client";
 
 /**
  * The real adapters: AWS SDK v3 with the standard credential chain (env, SSO, shared config,
  * instance/container roles) or a named profile, one client per service and region.
  */
 export const AwsAdapters: AdaptersFactory = (options: AdapterOptions): Adapters => {
-  const settings = { profile: options.profile };
+  const settings = { profile: options.profile, requestTimeoutMs: options.requestTimeoutMs };
   return {
     rds: awsRds(settings),
     cloudwatch: awsCloudWatch(settings),

@@ -1,13 +1,13 @@
 import { DescribeReplicatorCommand, KafkaClient } from "@aws-sdk/client-kafka";
 import { KafkaAdapter } from "../types";
-import { call, clientConfig, ClientSettings, perRegion } from "./errors";
+import { call, clientConfig, ClientSettings, perRegion } from "./client";
 
 export function awsKafka(settings: ClientSettings = {}): KafkaAdapter {
   const client = perRegion((region) => new KafkaClient(clientConfig(region, settings)));
   return {
     async describeReplicator(region, replicatorArn) {
-      const out = await call("Kafka", "DescribeReplicator", region, () =>
-        client(region).send(new DescribeReplicatorCommand({ ReplicatorArn: replicatorArn })),
+      const out = await call(settings, "Kafka", "DescribeReplicator", region, (o) =>
+        client(region).send(new DescribeReplicatorCommand({ ReplicatorArn: replicatorArn }), o),
       );
       const arnByAlias = new Map(
         (out.KafkaClusters ?? []).map((k) => [

@@ -5,15 +5,16 @@ import {
   SwitchoverGlobalClusterCommand,
 } from "@aws-sdk/client-rds";
 import { AdapterError, AuroraGlobalClusterState, RdsAdapter, Region } from "../types";
-import { call, clientConfig, ClientSettings, perRegion } from "./errors";
+import { call, clientConfig, ClientSettings, perRegion } from "./client";
 
 export function awsRds(settings: ClientSettings = {}): RdsAdapter {
   const client = perRegion((region) => new RDSClient(clientConfig(region, settings)));
   return {
     async describeGlobalCluster(region, globalClusterIdentifier) {
-      const out = await call("RDS", "DescribeGlobalClusters", region, () =>
+      const out = await call(settings, "RDS", "DescribeGlobalClusters", region, (o) =>
         client(region).send(
           new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalClusterIdentifier }),
+          o,
         ),
       );
       const g = out.GlobalClusters?.[0];
@@ -49,23 +50,25 @@ export function awsRds(settings: ClientSettings = {}): RdsAdapter {
       return state;
     },
     async switchoverGlobalCluster(region, globalClusterIdentifier, targetClusterArn) {
-      await call("RDS", "SwitchoverGlobalCluster", region, () =>
+      await call(settings, "RDS", "SwitchoverGlobalCluster", region, (o) =>
         client(region).send(
           new SwitchoverGlobalClusterCommand({
             GlobalClusterIdentifier: globalClusterIdentifier,
             TargetDbClusterIdentifier: targetClusterArn,
           }),
+          o,
         ),
       );
     },
     async failoverGlobalCluster(region, globalClusterIdentifier, targetClusterArn, options) {
-      await call("RDS", "FailoverGlobalCluster", region, () =>
+      await call(settings, "RDS", "FailoverGlobalCluster", region, (o) =>
         client(region).send(
           new FailoverGlobalClusterCommand({
             GlobalClusterIdentifier: globalClusterIdentifier,
             TargetDbClusterIdentifier: targetClusterArn,
             AllowDataLoss: options.allowDataLoss,
           }),
+          o,
         ),
       );
     },

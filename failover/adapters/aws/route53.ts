@@ -1,6 +1,6 @@
 import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { Route53Adapter } from "../types";
-import { call, clientConfig, ClientSettings } from "./errors";
+import { call, clientConfig, ClientSettings, tracked } from "./client";
 
 /**
  * Health-check status reads only. Route 53's API is global (served from us-east-1), so the
@@ -10,10 +10,10 @@ export function awsRoute53(settings: ClientSettings = {}): Route53Adapter {
   let client: Route53Client | undefined;
   return {
     async healthCheckStatus(healthCheckId) {
-      client ??= new Route53Client(clientConfig("us-east-1", settings));
+      client ??= tracked(new Route53Client(clientConfig("us-east-1", settings)));
       const c = client;
-      const out = await call("Route53", "GetHealthCheckStatus", undefined, () =>
-        c.send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId })),
+      const out = await call(settings, "Route53", "GetHealthCheckStatus", undefined, (o) =>
+        c.send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }), o),
       );
       const reports = out.HealthCheckObservations ?? [];
       const healthy = reports.filter((o) => o.StatusReport?.Status?.startsWith("Success")).length;
