@@ -1,3 +1,4 @@
+import { AdmissionDecision, decideAdmission } from "../../admission";
 import { AuroraGlobal } from "./aurora";
 import { CacheGlobalDatastore } from "./cache";
 import { GlobalTable } from "./dynamo";
@@ -14,13 +15,18 @@ import { World } from "./world";
  * it as acknowledged only when that region's application wrote it to every store of record
  * (Aurora, each DynamoDB table, MSK; the cache is best effort).
  *
- * The application accepts writes only when, in its own region: its fence item in the control
- * table says unfenced (a local read), its Aurora cluster is writable, and its writer lease
- * holds: for every peer it has not heard from (control-table heartbeats) for `leaseSeconds`,
- * its local writer item must name this region and have been written after that peer's lease
- * ran out. An old writer cut off from the others therefore stops within `leaseSeconds`, and a
- * region promoted by a failover while cut off writes only after the old writer has stopped.
- * The single-writer monitor re-checks this whenever an input changes.
+ * The application admits a write exactly as services do: `decideAdmission` from the
+ * write-admission library (admission/), the one implementation of the contract, fed from
+ * what an instance in that region would read: its local replica of the control table (the
+ * writer item must name the region, or be absent for the home region; its fence must not be
+ * set), its Aurora cluster's writability, and, as "last heard" from each peer (the
+ * heartbeats), when the two regions could last talk. An old writer cut off from the others
+ * therefore stops within `leaseSeconds`, and a region promoted by a failover while cut off
+ * writes only after the old writer has stopped. The single-writer monitor re-checks this
+ * whenever an input changes.
+ *
+ * Not modelled: the library's decision cache (up to `cacheMs`, which delays a change by at
+ * most that much) and its read latency; reads here are instantaneous.
  */
 
 export interface AckedWrite {
@@ -58,6 +64,8 @@ export class Workload {
       cache?: CacheGlobalDatastore;
     },
     private readonly traffic: Traffic,
+    /** The region that writes while the control table has no writer item. */
+    private readonly homeRegion: string = world.regions[0],
   ) {
     for (const region of world.regions) {
       for (let i = 0; i < params.workload.clientsPerRegion; i++) {
@@ -79,27 +87,35 @@ export class Workload {
   /** Whether the application in `region` would accept a write right now. */
   accepting(region: string): boolean {
     if (!this.world.isUp(region)) return false;
-    const fence = this.stores.control?.get(region, `fence#${region}`);
-    if (fence && fence.value.fenced === true) return false;
-    if (this.stores.aurora && !this.stores.aurora.writable(region)) return false;
-    return this.leaseHolds(region);
+    return this.admission(region).admit;
   }
 
-  private leaseHolds(region: string): boolean {
-    const lease = this.params.app.leaseSeconds;
-    const now = this.kernel.now;
-    let writer: { region?: unknown; ts: number } | undefined;
-    for (const peer of this.world.regions) {
-      if (peer === region) continue;
-      const heard = this.world.lastLinked(region, peer);
-      if (now - heard < lease) continue;
-      if (writer === undefined) {
-        const item = this.stores.control?.get(region, "writer");
-        writer = item ? { region: item.value.region, ts: item.ts } : { ts: -Infinity };
-      }
-      if (writer.region !== region || writer.ts < heard + lease) return false;
-    }
-    return true;
+  /** The application's admission decision in `region` (the library's, on simulated inputs). */
+  admission(region: string): AdmissionDecision {
+    const ms = (seconds: number) => seconds * 1000;
+    const writer = this.stores.control?.get(region, "writer");
+    const fence = this.stores.control?.get(region, `fence#${region}`);
+    return decideAdmission({
+      region,
+      homeRegion: this.homeRegion,
+      writer: writer
+        ? {
+            // A malformed item names no region this one could be: refused, as the reader does.
+            region: String(writer.value.region),
+            epoch: typeof writer.value.epoch === "number" ? writer.value.epoch : undefined,
+            // The item's write time in its origin region (what `updatedAt` records).
+            writtenAtMs: ms(writer.ts),
+          }
+        : undefined,
+      fence: fence ? { fenced: fence.value.fenced === true } : undefined,
+      databaseWritable: this.stores.aurora ? this.stores.aurora.writable(region) : true,
+      // Heartbeats travel with the control table's replication: heard while linked.
+      peers: this.world.regions
+        .filter((peer) => peer !== region)
+        .map((peer) => ({ region: peer, lastHeardMs: ms(this.world.lastLinked(region, peer)) })),
+      nowMs: ms(this.kernel.now),
+      leaseSeconds: this.params.app.leaseSeconds,
+    });
   }
 
   acceptingRegions(): string[] {
