@@ -62,6 +62,11 @@ export class GlobalTable {
     return this.replicas.get(region)?.get(pk);
   }
 
+  /** Every item of the replica in `region` (what a Scan there would read). */
+  entries(region: string): [string, Item][] {
+    return [...(this.replicas.get(region) ?? new Map<string, Item>())];
+  }
+
   has(region: string, pk: string): boolean {
     return this.replicas.get(region)?.has(pk) ?? false;
   }
