@@ -418,6 +418,8 @@ describe("engine: runner", () => {
 });
 
 describe("engine: file journal", () => {
+  const r1 = "switchover-20261122T030000Z-a1b2c3";
+  const r2 = "failover-20261122T030500Z-d4e5f6";
   let dir: string;
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "journal-"))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -427,39 +429,39 @@ describe("engine: file journal", () => {
     store.start({
       type: "run-started",
       at: 1,
-      runId: "r1",
+      runId: r1,
       command: "switchover",
       params: { to: "x" },
       stepIds: ["a"],
     });
-    store.append("r1", { type: "step-started", at: 2, id: "a" });
+    store.append(r1, { type: "step-started", at: 2, id: "a" });
     assert.throws(
       () =>
         new FileJournalStore(dir).start({
           type: "run-started",
           at: 3,
-          runId: "r2",
+          runId: r2,
           command: "failover",
           params: {},
           stepIds: [],
         }),
       RunInProgressError,
     );
-    fs.appendFileSync(path.join(dir, "runs", "r1.jsonl"), '{"type":"step-fini');
+    fs.appendFileSync(path.join(dir, "runs", `${r1}.jsonl`), '{"type":"step-fini');
     const active = new FileJournalStore(dir).active()!;
-    assert.equal(active.runId, "r1");
+    assert.equal(active.runId, r1);
     assert.equal(active.events.length, 2);
     assert.deepEqual(summarize(active.events).interrupted, ["a"]);
   });
 
   it("a failed run stays active; a succeeded one releases the directory", () => {
     const store = new FileJournalStore(dir);
-    store.start({ type: "run-started", at: 1, runId: "r1", command: "c", params: {}, stepIds: [] });
-    store.finish("r1", { type: "run-finished", at: 2, status: "failed" });
-    assert.equal(store.active()?.runId, "r1");
-    store.finish("r1", { type: "run-finished", at: 3, status: "succeeded" });
+    store.start({ type: "run-started", at: 1, runId: r1, command: "c", params: {}, stepIds: [] });
+    store.finish(r1, { type: "run-finished", at: 2, status: "failed" });
+    assert.equal(store.active()?.runId, r1);
+    store.finish(r1, { type: "run-finished", at: 3, status: "succeeded" });
     assert.equal(store.active(), undefined);
-    assert.equal(store.read("r1").length, 3);
+    assert.equal(store.read(r1).length, 3);
   });
 });
 
