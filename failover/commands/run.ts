@@ -6,7 +6,8 @@ import { CliDeps } from "../cli/deps";
 import { RunFailedError, UserError } from "../cli/errors";
 import { progressPrinter } from "../cli/progress";
 import { Step } from "../engine/graph";
-import { FileJournalStore, JournalStore, summarize } from "../engine/journal";
+import { FileJournalStore, JournalError, JournalStore, summarize } from "../engine/journal";
+import { checkResumeHeader, isRunId, RUN_ID_EXAMPLE } from "../engine/journalSchema";
 import { buildRunReport, renderRunMarkdown, RunReport } from "../engine/report";
 import { DEFAULT_RETRY, withRetry } from "../engine/retry";
 import { Approver, runSteps } from "../engine/runner";
@@ -115,7 +116,14 @@ function journalFor(opts: RunCommandOptions, deps: CliDeps): JournalStore {
 }
 
 function describeActive(journal: JournalStore) {
-  const active = journal.active();
+  let active;
+  try {
+    active = journal.active();
+  } catch (e) {
+    // The journal is input: a damaged one is refused like a bad manifest, before any AWS call.
+    if (e instanceof JournalError) throw new UserError(e.message, e.resolution);
+    throw e;
+  }
   if (!active) return undefined;
   const s = summarize(active.events);
   const p = s.header?.params as Partial<RunbookParams> | undefined;
@@ -184,13 +192,20 @@ export async function executeRun(
         `check 'failover status', then move ${opts.journalDir}/active.json aside and start a new run.`,
       );
     }
+    const checked = checkResumeHeader(active.summary.header);
+    if (!checked.ok) {
+      throw new UserError(
+        `the run-started header of run ${active.active.runId} in ${journal.describe(active.active.runId)} is invalid, so the run cannot be resumed: ${checked.problems.join("; ")}`,
+        `the journal was changed after the run started; move ${opts.journalDir}/active.json aside after checking 'failover status', then start a new run.`,
+      );
+    }
     if (active.command !== kind) {
       throw new UserError(
         `the unfinished run is a ${active.command}, not a ${kind}: ${active.text}`,
         `resume it with 'failover ${active.command} --resume'.`,
       );
     }
-    const journaled = active.summary.header.params as unknown as JournaledParams;
+    const journaled: JournaledParams = checked.params;
     if (opts.to !== undefined && opts.to !== journaled.to) {
       throw new UserError(
         `--to ${opts.to} conflicts with the run being resumed, which goes to ${journaled.to}`,
@@ -215,6 +230,12 @@ export async function executeRun(
       );
     }
     if (opts.abandon !== undefined) {
+      if (!isRunId(opts.abandon)) {
+        throw new UserError(
+          `--abandon '${opts.abandon}' is not a run id (they look like ${RUN_ID_EXAMPLE})`,
+          active ? `pass --abandon ${active.active.runId}.` : "drop --abandon.",
+        );
+      }
       if (!active) {
         throw new UserError(
           `--abandon ${opts.abandon}: there is no unfinished run`,
