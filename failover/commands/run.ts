@@ -7,7 +7,7 @@ import { RunFailedError, UserError } from "../cli/errors";
 import { progressPrinter } from "../cli/progress";
 import { Step } from "../engine/graph";
 import { FileJournalStore, JournalError, JournalStore, summarize } from "../engine/journal";
-import { checkResumeHeader, isRunId, RUN_ID_EXAMPLE } from "../engine/journalSchema";
+import { checkResumeHeader, isRunId, joinProblems, RUN_ID_EXAMPLE } from "../engine/journalSchema";
 import { buildRunReport, renderRunMarkdown, RunReport } from "../engine/report";
 import { DEFAULT_RETRY, withRetry } from "../engine/retry";
 import { Approver, runSteps } from "../engine/runner";
@@ -195,7 +195,7 @@ export async function executeRun(
     const checked = checkResumeHeader(active.summary.header);
     if (!checked.ok) {
       throw new UserError(
-        `the run-started header of run ${active.active.runId} in ${journal.describe(active.active.runId)} is invalid, so the run cannot be resumed: ${checked.problems.join("; ")}`,
+        `the run-started header of run ${active.active.runId} in ${journal.describe(active.active.runId)} is invalid, so the run cannot be resumed: ${joinProblems(checked.problems)}`,
         `the journal was changed after the run started; move ${opts.journalDir}/active.json aside after checking 'failover status', then start a new run.`,
       );
     }

@@ -6,6 +6,7 @@ import {
   activeMarkerSchema,
   describeIssues,
   isRunId,
+  joinProblems,
   JournalEvent,
   journalEventSchema,
   RUN_ID_EXAMPLE,
@@ -103,7 +104,7 @@ export function parseJournal(text: string, runId: string, where: string): Journa
     }
     const parsed = journalEventSchema.safeParse(json);
     if (!parsed.success) {
-      throw bad(`is not a journal event: ${describeIssues(parsed.error.issues).join("; ")}`);
+      throw bad(`is not a journal event: ${joinProblems(describeIssues(parsed.error.issues))}`);
     }
     const event = parsed.data;
     if (event.type === "run-started") {
@@ -127,7 +128,7 @@ function serialize(event: JournalEvent, where: string): string {
   const parsed = journalEventSchema.safeParse(JSON.parse(line));
   if (!parsed.success) {
     throw new Error(
-      `refusing to journal a ${event.type} event to ${where} that would not read back: ${describeIssues(parsed.error.issues).join("; ")}`,
+      `refusing to journal a ${event.type} event to ${where} that would not read back: ${joinProblems(describeIssues(parsed.error.issues))}`,
     );
   }
   return line;
@@ -245,7 +246,7 @@ export class FileJournalStore implements JournalStore {
       throw new JournalError(
         this.activeFile,
         undefined,
-        `does not name a run: ${describeIssues(marker.error.issues).join("; ")}`,
+        `does not name a run: ${joinProblems(describeIssues(marker.error.issues))}`,
         this.markerFix(),
       );
     }

@@ -143,6 +143,11 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], prefix = "")
   });
 }
 
+/** Problems on one line: `a: must be x; b: must be y`. */
+export function joinProblems(problems: readonly string[]): string {
+  return problems.map((p) => p.replace(/\.$/, "")).join("; ");
+}
+
 /**
  * Checks what a resume trusts from a run-started header: the command, the params and how
  * they fit together. Returns the params, or every problem found.
@@ -152,30 +157,36 @@ export function checkResumeHeader(
 ): { ok: true; params: JournaledRunParams } | { ok: false; problems: string[] } {
   const problems: string[] = [];
   if (!(COMMANDS as readonly string[]).includes(header.command)) {
-    problems.push(`command: '${header.command}' is not one of ${COMMANDS.join(", ")}.`);
+    problems.push(`command: '${header.command}' is not one of ${COMMANDS.join(", ")}`);
   }
   const parsed = journaledParamsSchema.safeParse(header.params);
-  if (!parsed.success) {
-    return { ok: false, problems: [...problems, ...describeIssues(parsed.error.issues, "params")] };
+  if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, "params"));
+  // How kind, from and to fit together, as far as each of them is well-formed.
+  const { kind, from, to } = header.params;
+  if (
+    (RUNBOOK_KINDS as readonly unknown[]).includes(kind) &&
+    typeof from === "string" &&
+    typeof to === "string"
+  ) {
+    if (kind === "restore" && from !== to) {
+      problems.push(
+        `params.to: a restore gives writes back to the region that holds them, so from and to must be the same (${from} and ${to})`,
+      );
+    } else if (kind !== "restore" && from === to) {
+      problems.push(
+        `params.to: a ${String(kind)} must go to another region than it comes from (${from})`,
+      );
+    }
+    const fits = kind === header.command || (kind === "restore" && header.command === "switchover");
+    if (!fits && (COMMANDS as readonly string[]).includes(header.command)) {
+      problems.push(`params.kind: a '${header.command}' run cannot be a ${String(kind)}`);
+    }
   }
+  if (!parsed.success) return { ok: false, problems };
   const p = parsed.data;
-  if (p.kind === "restore" && p.from !== p.to) {
-    problems.push(
-      `params.to: a restore gives writes back to the region that holds them, so from and to must be the same (${p.from} and ${p.to}).`,
-    );
-  } else if (p.kind !== "restore" && p.from === p.to) {
-    problems.push(
-      `params.to: a ${p.kind} must go to another region than it comes from (${p.from}).`,
-    );
-  }
-  const kindFits =
-    p.kind === header.command || (p.kind === "restore" && header.command === "switchover");
-  if (problems.length === 0 && !kindFits) {
-    problems.push(`params.kind: a '${header.command}' run cannot be a ${p.kind}.`);
-  }
   for (const key of ["from", "to"] as const) {
     if (!p.manifests.some((m) => m.manifest.region === p[key])) {
-      problems.push(`params.${key}: no journaled manifest is for ${p[key]}.`);
+      problems.push(`params.${key}: no journaled manifest is for ${p[key]}`);
     }
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, params: p };
