@@ -306,6 +306,26 @@ describe("failover CLI: the journal is input", () => {
       assert.equal(await f.run("switchover", "--to", "eu-west-1", "--yes"), 0, f.stderr);
     });
 
+    it("a marker whose run crashed before its header was written: abandoned by its id", async () => {
+      writeJournal([header()]);
+      fs.rmSync(runFile());
+      assert.equal(await f.run("switchover", "--to", "eu-west-1", "--yes"), 2);
+      assert.match(
+        f.stderr,
+        new RegExp(`another run ${RUN} \\(\\? \\? -> \\?, .*\\) has no readable journal`),
+      );
+      assert.match(f.stderr, /continue it with 'failover switchover --resume'/);
+      assert.equal(await f.run("switchover", "--resume", "--yes"), 2);
+      assert.match(f.stderr, /cannot be read, so it cannot be resumed/);
+      assert.deepEqual(f.fake.calls, []);
+      assert.equal(
+        await f.run("switchover", "--to", "eu-west-1", "--yes", "--abandon", RUN),
+        0,
+        f.stderr,
+      );
+      assert.equal(f.fake.auroraWriter, "eu-west-1");
+    });
+
     it("an active.json that is a directory", () => {
       fs.mkdirSync(activeFile(), { recursive: true });
       return expectRefused(["switchover", "--to", "eu-west-1", "--yes"], {

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { CliDeps } from "../cli/deps";
 import { registerDrill } from "./drill";
+import { registerEmulate } from "./emulate";
 import { registerFailback } from "./failback";
 import { registerFailover } from "./failover";
 import { registerIamPolicy } from "./iamPolicy";
@@ -20,4 +21,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerFailback,
   registerIamPolicy,
   registerDrill,
+  registerEmulate,
 ];

@@ -137,7 +137,8 @@ function describeActive(journal: JournalStore) {
   return {
     active,
     summary: s,
-    command: s.header?.command ?? "unknown",
+    // Without a header, the command is the one the id was made for (ids start with it).
+    command: s.header?.command ?? (isRunId(active.runId) ? active.runId.split("-")[0] : "unknown"),
     text: `run ${active.runId} (${s.header?.command ?? "?"} ${p?.from ?? "?"} -> ${p?.to ?? "?"}, started ${s.header ? new Date(s.header.at).toISOString() : "?"}${s.header?.pid ? `, pid ${s.header.pid}` : ""}) ${where}`,
   };
 }

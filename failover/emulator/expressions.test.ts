@@ -114,7 +114,10 @@ const leaf: fc.Arbitrary<Node> = fc.oneof(
     k: fc.constant("cmp" as const),
     op: fc.constantFrom("=", "<>"),
     path: pathSpec,
-    value: fc.oneof(scalar, anyValue.filter((v) => !("L" in v) && !("M" in v))),
+    value: fc.oneof(
+      scalar,
+      anyValue.filter((v) => !("L" in v) && !("M" in v)),
+    ),
     valueFirst: fc.boolean(),
   }),
   fc.record({
@@ -125,8 +128,17 @@ const leaf: fc.Arbitrary<Node> = fc.oneof(
     valueFirst: fc.boolean(),
   }),
   fc
-    .record({ path: pathSpec, a: fc.integer({ min: -3, max: 3 }), b: fc.integer({ min: -3, max: 3 }) })
-    .map(({ path, a, b }): Node => ({ k: "between", path, lo: Math.min(a, b), hi: Math.max(a, b) })),
+    .record({
+      path: pathSpec,
+      a: fc.integer({ min: -3, max: 3 }),
+      b: fc.integer({ min: -3, max: 3 }),
+    })
+    .map(({ path, a, b }): Node => ({
+      k: "between",
+      path,
+      lo: Math.min(a, b),
+      hi: Math.max(a, b),
+    })),
   fc.record({
     k: fc.constant("in" as const),
     path: pathSpec,
@@ -274,7 +286,13 @@ describe("emulator: DynamoDB condition expressions agree with dynalite", () => {
   it("compares numbers exactly, beyond double precision", () => {
     assert.equal(compareNumbers("1.0", "1"), 0);
     assert.equal(compareNumbers("-0", "0"), 0);
-    assert.equal(compareNumbers("12345678901234567890123456789012345678", "12345678901234567890123456789012345679"), -1);
+    assert.equal(
+      compareNumbers(
+        "12345678901234567890123456789012345678",
+        "12345678901234567890123456789012345679",
+      ),
+      -1,
+    );
     assert.equal(compareNumbers("1e3", "999.9"), 1);
     assert.equal(compareNumbers("-2", "-10"), 1);
     assert.equal(compareNumbers("0.001", "1E-3"), 0);

@@ -23,6 +23,8 @@ export interface WireResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** The error code of an error reply (for the request log; not sent as such). */
+  error?: string;
 }
 
 /** An error reply: the wire code, HTTP status and extra members of the error shape. */
@@ -106,10 +108,14 @@ export function defineService<I, O>(def: ServiceDef<I, O>): Service {
     const entry = def.errors[code];
     return new WireFault(entry?.code ?? code, message, status ?? entry?.status ?? statusOf(code));
   };
+  const error = (operation: string, f: WireFault, requestId: string): WireResponse => ({
+    ...def.codec.error(operation, f, requestId),
+    error: f.code,
+  });
   const refuse = (operation: string, f: WireFault): Dispatch => ({
     operation,
-    run: async (ctx) => def.codec.error(operation, f, ctx.requestId),
-    fail: (x, id) => def.codec.error(operation, x, id),
+    run: async (ctx) => error(operation, f, ctx.requestId),
+    fail: (x, id) => error(operation, x, id),
   });
   return {
     name: def.name,
@@ -129,13 +135,13 @@ export function defineService<I, O>(def: ServiceDef<I, O>): Service {
       if (!handler) return refuse(operation, def.codec.unknownOperation(operation));
       return {
         operation,
-        fail: (f, id) => def.codec.error(operation, f, id),
+        fail: (f, id) => error(operation, f, id),
         run: async (ctx) => {
           try {
             return def.codec.ok(operation, await handler(input, ctx), ctx.requestId);
           } catch (e) {
             const f = toWireFault(e, def.throttle, fault);
-            return f === NO_ANSWER ? f : def.codec.error(operation, f, ctx.requestId);
+            return f === NO_ANSWER ? f : error(operation, f, ctx.requestId);
           }
         },
       };
@@ -145,7 +151,8 @@ export function defineService<I, O>(def: ServiceDef<I, O>): Service {
 
 /** The status AWS uses for common error codes; services override theirs in `errors`. */
 export function statusOf(code: string): number {
-  if (/^(InternalFailure|InternalError|InternalServer\w*|InternalService\w*)$/.test(code)) return 500;
+  if (/^(InternalFailure|InternalError|InternalServer\w*|InternalService\w*)$/.test(code))
+    return 500;
   if (/Unavailable/.test(code)) return 503;
   if (/^(TooManyRequests\w*)$/.test(code)) return 429;
   if (/^(AccessDenied\w*|MissingAuthenticationToken\w*|UnrecognizedClient\w*)$/.test(code))
@@ -167,7 +174,8 @@ function toWireFault(
   if (error instanceof AdapterError) {
     const name = error.awsName ?? KIND_CODES[error.kind];
     if (name === "TimeoutError") return NO_ANSWER;
-    if (/^Throttl/.test(name)) return new WireFault(throttle.code, "Rate exceeded", throttle.status);
+    if (/^Throttl/.test(name))
+      return new WireFault(throttle.code, "Rate exceeded", throttle.status);
     return fault(name, error.message);
   }
   // A bug in the emulator: say so the way AWS says it, and keep the details for the operator.

@@ -328,7 +328,7 @@ export class FileJournalStore implements JournalStore {
       throw e;
     }
     let end = buf.length;
-    while (end > 0 && /\s/.test(String.fromCharCode(buf[end - 1]))) end--;
+    while (end > 0 && [0x0a, 0x0d, 0x20, 0x09].includes(buf[end - 1])) end--;
     if (end === 0) return;
     const start = buf.lastIndexOf(0x0a, end - 1) + 1;
     let torn = false;

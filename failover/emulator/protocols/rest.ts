@@ -49,7 +49,11 @@ export function restJsonCodec(routes: Route[]): Codec<RestInput, JsonObject> {
     decode: (req) => match(routes, req),
     ok: (_op, output, requestId) => restJsonReply(200, output, requestId),
     error(_op, fault, requestId) {
-      const reply = restJsonReply(fault.status, { message: fault.message, ...fault.extra }, requestId);
+      const reply = restJsonReply(
+        fault.status,
+        { message: fault.message, ...fault.extra },
+        requestId,
+      );
       reply.headers["x-amzn-errortype"] = fault.code;
       return reply;
     },
@@ -79,7 +83,11 @@ export function restXmlCodec(routes: Route[], xmlns: string): Codec<RestInput, s
     error: (_op, fault, requestId) =>
       reply(
         fault.status,
-        errorDocument(xmlns, { type: fault.type, code: fault.code, message: fault.message }, requestId),
+        errorDocument(
+          xmlns,
+          { type: fault.type, code: fault.code, message: fault.message },
+          requestId,
+        ),
         requestId,
       ),
     unknownOperation: notServed,

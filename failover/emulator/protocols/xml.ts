@@ -30,8 +30,10 @@ export function list(name: string, member: string, items: string[]): string {
   return el(name, ...items.map((i) => el(member, i)));
 }
 
+/** An XML document; `xmlns` "" leaves the namespace out. */
 export function document(root: string, xmlns: string, body: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${xmlns}">${body}</${root}>`;
+  const ns = xmlns ? ` xmlns="${xmlns}"` : "";
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<${root}${ns}>${body}</${root}>`;
 }
 
 /** The ErrorResponse both awsQuery and REST-XML services send. */

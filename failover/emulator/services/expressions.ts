@@ -55,11 +55,7 @@ export type Condition =
   | { kind: "function"; name: ConditionFunction; args: Operand[] };
 
 type ConditionFunction =
-  | "attribute_exists"
-  | "attribute_not_exists"
-  | "attribute_type"
-  | "begins_with"
-  | "contains";
+  "attribute_exists" | "attribute_not_exists" | "attribute_type" | "begins_with" | "contains";
 
 const ARITY: Record<ConditionFunction | "size", number> = {
   attribute_exists: 1,
@@ -159,7 +155,9 @@ function tokenize(text: string): Token[] {
     const m = re.exec(text);
     if (!m) {
       const near = text.slice(i).trimStart();
-      throw new ExpressionError(`Syntax error; token: "${near.charAt(0)}", near: "${near.slice(0, 10)}"`);
+      throw new ExpressionError(
+        `Syntax error; token: "${near.charAt(0)}", near: "${near.slice(0, 10)}"`,
+      );
     }
     i = re.lastIndex;
     if (m[1]) out.push({ t: "name", v: m[1] });
@@ -658,10 +656,13 @@ export function evaluate(c: Condition, item: Item | undefined): boolean {
     }
     case "in": {
       const v = resolve(c.arg, item);
-      return v !== undefined && c.list.some((o) => {
-        const x = resolve(o, item);
-        return x !== undefined && equal(v, x);
-      });
+      return (
+        v !== undefined &&
+        c.list.some((o) => {
+          const x = resolve(o, item);
+          return x !== undefined && equal(v, x);
+        })
+      );
     }
     case "function": {
       const [a, b] = c.args.map((o) => resolve(o, item));
@@ -696,7 +697,10 @@ function contains(container: AttributeValue, v: AttributeValue): boolean {
   if ("SS" in container) return "S" in v && container.SS.includes(v.S);
   if ("NS" in container) return "N" in v && container.NS.some((n) => compareNumbers(n, v.N) === 0);
   if ("BS" in container) {
-    return "B" in v && container.BS.some((b) => Buffer.from(b, "base64").equals(Buffer.from(v.B, "base64")));
+    return (
+      "B" in v &&
+      container.BS.some((b) => Buffer.from(b, "base64").equals(Buffer.from(v.B, "base64")))
+    );
   }
   if ("L" in container) return container.L.some((x) => equal(x, v));
   return false;
@@ -712,7 +716,8 @@ export function equal(a: AttributeValue, b: AttributeValue): boolean {
   if ("SS" in a) return "SS" in b && sameSet(a.SS, b.SS, (x, y) => x === y);
   if ("NS" in a) return "NS" in b && sameSet(a.NS, b.NS, (x, y) => compareNumbers(x, y) === 0);
   if ("BS" in a) return "BS" in b && sameSet(a.BS, b.BS, (x, y) => x === y);
-  if ("L" in a) return "L" in b && a.L.length === b.L.length && a.L.every((x, i) => equal(x, b.L[i]));
+  if ("L" in a)
+    return "L" in b && a.L.length === b.L.length && a.L.every((x, i) => equal(x, b.L[i]));
   const bm = "M" in b ? b.M : undefined;
   if (!bm) return false;
   const keys = Object.keys(a.M);
@@ -809,7 +814,8 @@ export function applyUpdate(item: Item | undefined, actions: UpdateAction[]): It
       case "add": {
         const cur = resolvePath(out, a.path);
         if (!cur) setPath(out, a.path, a.value);
-        else if ("N" in cur && "N" in a.value) setPath(out, a.path, { N: addNumbers(cur.N, a.value.N, 1) });
+        else if ("N" in cur && "N" in a.value)
+          setPath(out, a.path, { N: addNumbers(cur.N, a.value.N, 1) });
         else setPath(out, a.path, setUnion(cur, a.value, true));
         break;
       }
@@ -870,13 +876,15 @@ function addNumbers(a: string, b: string, sign: 1 | -1): string {
   const scale = (s: string) => {
     const d = decimal(s);
     // As an integer times 10^exp: digits * 10^(point - digits.length).
-    return { n: BigInt((d.sign < 0 ? "-" : "") + (d.digits || "0")), exp: d.point - d.digits.length };
+    return {
+      n: BigInt((d.sign < 0 ? "-" : "") + (d.digits || "0")),
+      exp: d.point - d.digits.length,
+    };
   };
   const x = scale(a);
   const y = scale(b);
   const exp = Math.min(x.exp, y.exp);
-  const sum =
-    x.n * 10n ** BigInt(x.exp - exp) + BigInt(sign) * y.n * 10n ** BigInt(y.exp - exp);
+  const sum = x.n * 10n ** BigInt(x.exp - exp) + BigInt(sign) * y.n * 10n ** BigInt(y.exp - exp);
   const neg = sum < 0n;
   let digits = (neg ? -sum : sum).toString();
   if (exp >= 0) digits += "0".repeat(exp);
@@ -893,9 +901,7 @@ function setUnion(cur: AttributeValue, v: AttributeValue, add: boolean): Attribu
   if ("SS" in cur && "SS" in v) return { SS: pick(cur.SS, v.SS) };
   if ("NS" in cur && "NS" in v) return { NS: pick(cur.NS, v.NS) };
   if ("BS" in cur && "BS" in v) return { BS: pick(cur.BS, v.BS) };
-  throw new ExpressionError(
-    `An operand in the update expression has an incorrect data type`,
-  );
+  throw new ExpressionError(`An operand in the update expression has an incorrect data type`);
 }
 
 function setSize(v: AttributeValue): number {

@@ -1,0 +1,17 @@
+import { Service } from "../wire";
+import { arc } from "./arc";
+import { cloudwatch } from "./cloudwatch";
+import { dynamodb } from "./dynamodb";
+import { elasticache } from "./elasticache";
+import { kafka } from "./kafka";
+import { rds } from "./rds";
+import { route53 } from "./route53";
+import { sts } from "./sts";
+
+/** Every emulated service, by SigV4 signing name (the credential scope's service). */
+export const SERVICES: ReadonlyMap<string, Service> = new Map(
+  [sts, rds, elasticache, dynamodb, cloudwatch, kafka, route53, arc].map((s) => [s.name, s]),
+);
+
+export const SERVICE_NAMES = [...SERVICES.keys()];
+export { ARC_REGIONS } from "./arc";
