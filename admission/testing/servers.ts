@@ -35,8 +35,19 @@ async function close(server: net.Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
+/*
+ * Other test files mock `DynamoDBClient.prototype.send` (aws-sdk-client-mock) from the moment
+ * mocha loads them until their own `after` runs, which covers these tests when the whole suite
+ * runs. These clients use the SDK's own `send` (the base class's), so they always reach the
+ * server they were given.
+ */
+class UnmockedDynamoDBClient extends DynamoDBClient {}
+UnmockedDynamoDBClient.prototype.send = (
+  Object.getPrototypeOf(DynamoDBClient.prototype) as { send: DynamoDBClient["send"] }
+).send;
+
 export function clientFor(endpoint: string, region: string): DynamoDBClient {
-  return new DynamoDBClient({
+  return new UnmockedDynamoDBClient({
     region,
     endpoint,
     credentials: { accessKeyId: "test", secretAccessKey: "test" },
