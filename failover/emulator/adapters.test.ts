@@ -1,0 +1,229 @@
+import { strict as assert } from "assert";
+import * as aws from "../adapters/aws";
+import { AwsAdapters } from "../adapters/aws";
+import { AdapterError, Adapters } from "../adapters/types";
+import { ACCOUNT, EU, eventually, Fixture, ROUTING_CONTROL, US } from "./testing";
+
+/*
+ * The project's real AWS adapters (failover/adapters/aws), unchanged, against the emulator:
+ * AWS_ENDPOINT_URL points every SDK client at it, as an operator would point `failover` at a
+ * test account. Every method of every adapter is called at least once (the last test checks
+ * that, so a new adapter method needs a call here), and the simulated world must move.
+ */
+
+const ENV = ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"];
+
+describe("emulator: the real AWS adapters, at the wire", () => {
+  let fx: Fixture;
+  let adapters: Adapters;
+  const saved: Record<string, string | undefined> = {};
+  const called = new Set<string>();
+  const useArn = `arn:aws:rds:${US}:${ACCOUNT}:cluster:shop-use1`;
+  const euwArn = `arn:aws:rds:${EU}:${ACCOUNT}:cluster:shop-euw1`;
+  const control = "shop-dr-control";
+
+  before(async () => {
+    fx = await Fixture.start();
+    for (const k of ENV) saved[k] = process.env[k];
+    delete process.env.AWS_PROFILE;
+    delete process.env.AWS_SESSION_TOKEN;
+    process.env.AWS_ENDPOINT_URL = fx.url;
+    process.env.AWS_ACCESS_KEY_ID = "AKIDEMULATOR";
+    process.env.AWS_SECRET_ACCESS_KEY = "emulator";
+    // The ARC adapter keeps one client per endpoint URL, so each cluster endpoint gets its own:
+    // the regions' own listeners (any distinct URL would do; the scope names the region).
+    const endpoints = fx.emulator.endpoints();
+    const real = AwsAdapters({
+      arcEndpoints: [
+        { region: "us-west-2", url: endpoints["us-west-2"] },
+        { region: EU, url: endpoints[EU] },
+      ],
+    });
+    // Records which methods the tests call, to check every one is covered.
+    adapters = Object.fromEntries(
+      Object.entries(real).map(([service, adapter]) => [
+        service,
+        new Proxy(adapter as object, {
+          get(target, method, receiver) {
+            const v = Reflect.get(target, method, receiver) as unknown;
+            if (typeof v === "function") called.add(`${service}.${String(method)}`);
+            return v;
+          },
+        }),
+      ]),
+    ) as unknown as Adapters;
+  });
+
+  after(async () => {
+    for (const k of ENV) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+    try {
+      // The adapters may cache their SDK clients; closing the emulator ends their sockets.
+      (aws as { destroyAwsClients?: () => void }).destroyAwsClients?.();
+    } finally {
+      await fx.close();
+    }
+  });
+
+  it("sts.callerIdentity", async () => {
+    const id = await adapters.sts.callerIdentity(EU);
+    assert.equal(id.account, ACCOUNT);
+    const [r] = fx.emulator.log.list().slice(-1);
+    assert.deepEqual([r.region, r.service, r.operation], [EU, "sts", "GetCallerIdentity"]);
+  });
+
+  it("rds: describe, switchover and failover with data loss", async () => {
+    const rds = adapters.rds;
+    const writer = async () =>
+      (await rds.describeGlobalCluster(EU, "shop-global")).members.find((m) => m.isWriter)?.region;
+    assert.equal(await writer(), US);
+    await rds.switchoverGlobalCluster(EU, "shop-global", euwArn);
+    await eventually(async () => ((await writer()) === EU ? true : undefined), "switchover");
+    await eventually(
+      async () =>
+        (await rds.describeGlobalCluster(US, "shop-global")).status === "available" ? true : undefined,
+      "the global cluster to settle",
+    );
+    await rds.failoverGlobalCluster(US, "shop-global", useArn, { allowDataLoss: true });
+    await eventually(async () => ((await writer()) === US ? true : undefined), "failover");
+    await assert.rejects(rds.describeGlobalCluster(EU, "no-such"), (e: AdapterError) => {
+      assert.equal(e.kind, "not-found");
+      assert.equal(e.awsName, "GlobalClusterNotFoundFault");
+      return true;
+    });
+  });
+
+  it("cloudwatch: putMetric closes the gate, alarmStates and latestMetric see it", async () => {
+    const cw = adapters.cloudwatch;
+    const alarm = "shop-use1-writer-gate-eu-west-1";
+    const gate = { namespace: "DR/TrafficSwitch", metricName: "WriterGate", dimensions: { App: "shop", Cell: "use1" } };
+    await cw.putMetric(EU, { ...gate, value: 0 });
+    await eventually(
+      async () => ((await cw.alarmStates(EU, [alarm]))[alarm] === "ALARM" ? true : undefined),
+      "the gate alarm",
+    );
+    assert.deepEqual(await cw.alarmStates(EU, [alarm, "nope"]), { [alarm]: "ALARM", nope: "MISSING" });
+    const sample = await cw.latestMetric(EU, {
+      ...gate,
+      stat: "Minimum",
+      periodSeconds: 60,
+      lookbackSeconds: 300,
+      endTimeMs: Date.now() + 1000,
+    });
+    assert.equal(sample?.value, 0);
+    await cw.putMetric(EU, { ...gate, value: 1 });
+    await eventually(
+      async () => ((await cw.alarmStates(EU, [alarm]))[alarm] === "OK" ? true : undefined),
+      "the gate to reopen",
+    );
+  });
+
+  it("dynamodb: describeTable, readControl and the conditional control writes", async () => {
+    const ddb = adapters.dynamodb;
+    const d = await ddb.describeTable(EU, control);
+    assert.deepEqual(d.replicas, [{ region: US, status: "ACTIVE" }]);
+    const before = await ddb.readControl(EU, control, [US, EU]);
+    assert.equal(before.writer?.region, US);
+    const fence = { region: US, fenced: true, epoch: 7, runId: "wire-1" };
+    assert.deepEqual(await ddb.putFence(EU, control, fence), { outcome: "written" });
+    assert.deepEqual(await ddb.putFence(EU, control, fence), { outcome: "written" }, "idempotent");
+    assert.deepEqual(await ddb.putFence(EU, control, { ...fence, epoch: 6, runId: "old" }), {
+      outcome: "superseded",
+      currentEpoch: 7,
+    });
+    assert.deepEqual(await ddb.putWriter(EU, control, { region: EU, epoch: 7, runId: "wire-1" }), {
+      outcome: "written",
+    });
+    // Other methods this adapter may have (the run claim), called with a claim at the epoch.
+    const more = ddb as unknown as Record<string, (...a: unknown[]) => Promise<{ outcome: string }>>;
+    const claim = { runId: "wire-1", epoch: 7, state: "active", kind: "switchover", from: US, to: EU };
+    if (typeof more.claimRun === "function") {
+      assert.equal((await more.claimRun(EU, control, claim)).outcome, "claimed");
+    }
+    if (typeof more.releaseRun === "function") {
+      assert.equal((await more.releaseRun(EU, control, { ...claim, state: "finished" })).outcome, "written");
+    }
+    // Written in eu-west-1, read back in us-east-1 once the global table replicated it.
+    const seen = await eventually(async () => {
+      const s = await ddb.readControl(US, control, [US, EU]);
+      return s.writer?.region === EU ? s : undefined;
+    }, "the control items to replicate");
+    assert.deepEqual(
+      seen.fences.map((f) => [f.region, f.fenced, f.epoch]),
+      [[US, true, 7]],
+    );
+  });
+
+  it("kafka.describeReplicator", async () => {
+    const r = await adapters.kafka.describeReplicator(EU, fx.manifests[1].stores.msk.replicatorArn!);
+    assert.equal(r.state, "RUNNING");
+    assert.deepEqual(r.sourceClusterArns, [fx.manifests[0].stores.msk.clusterArn]);
+    assert.deepEqual(r.targetClusterArns, [fx.manifests[1].stores.msk.clusterArn]);
+  });
+
+  it("elasticache: describeGlobalDatastore and failoverGlobalDatastore", async () => {
+    const ec = adapters.elasticache;
+    const primary = async () =>
+      (await ec.describeGlobalDatastore(US, "ldgnf-shop-global")).members.find(
+        (m) => m.role === "primary",
+      )?.region;
+    assert.equal(await primary(), US);
+    await ec.failoverGlobalDatastore(US, "ldgnf-shop-global", EU, "shop-euw1");
+    await eventually(async () => ((await primary()) === EU ? true : undefined), "cache failover");
+  });
+
+  it("route53.healthCheckStatus", async () => {
+    const s = await adapters.route53.healthCheckStatus("hc-https-euw1");
+    assert.deepEqual(s, {
+      healthCheckId: "hc-https-euw1",
+      healthy: true,
+      checkersReporting: 16,
+      checkersHealthy: 16,
+    });
+  });
+
+  it("arc: get and update routing controls through the cluster endpoints", async () => {
+    const arc = adapters.arc;
+    assert.equal(await arc.getRoutingControlState(ROUTING_CONTROL), "On");
+    await arc.updateRoutingControlStates([{ routingControlArn: ROUTING_CONTROL, state: "Off" }], {
+      avoidRegions: [EU],
+    });
+    assert.equal(await arc.getRoutingControlState(ROUTING_CONTROL, { avoidRegions: [EU] }), "Off");
+    const last = fx.emulator.log.list().slice(-2);
+    assert.deepEqual(
+      last.map((r) => [r.region, r.service, r.operation, r.via]),
+      [
+        ["us-west-2", "route53-recovery-cluster", "UpdateRoutingControlStates", "us-west-2"],
+        ["us-west-2", "route53-recovery-cluster", "GetRoutingControlState", "us-west-2"],
+      ],
+    );
+    await arc.updateRoutingControlStates([{ routingControlArn: ROUTING_CONTROL, state: "On" }]);
+  });
+
+  it("maps injected AWS errors the way the engine expects", async () => {
+    await fx.emulator.setFaults([
+      { type: "error", region: EU, service: "dynamodb", code: "ThrottlingException" },
+    ]);
+    try {
+      await assert.rejects(adapters.dynamodb.readControl(EU, control, [EU]), (e: AdapterError) => {
+        assert.equal(e.kind, "transient");
+        assert.equal(e.awsName, "ThrottlingException");
+        return true;
+      });
+    } finally {
+      await fx.emulator.setFaults([]);
+    }
+  });
+
+  it("every adapter method was called above", () => {
+    const all = Object.entries(AwsAdapters({})).flatMap(([service, adapter]) =>
+      Object.keys(adapter as object)
+        .filter((m) => typeof (adapter as Record<string, unknown>)[m] === "function")
+        .map((m) => `${service}.${m}`),
+    );
+    const missing = all.filter((m) => !called.has(m));
+    assert.deepEqual(missing, [], `add a call for ${missing.join(", ")} to this test`);
+  });
+});
