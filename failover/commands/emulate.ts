@@ -50,7 +50,11 @@ export function registerEmulate(program: Command, deps: CliDeps): void {
         .argParser(wholeNumber("--port", 65535))
         .default(0),
     )
-    .option("--host <address>", "loopback address to bind (127.0.0.1, ::1 or localhost)", "127.0.0.1")
+    .option(
+      "--host <address>",
+      "loopback address to bind (127.0.0.1, ::1 or localhost)",
+      "127.0.0.1",
+    )
     .option("--faults <file>", `faults to inject: a JSON list (see ${DOC})`)
     .option("--params <file>", "simulator parameters (JSON) over the emulator's fast defaults")
     .addOption(
@@ -170,7 +174,7 @@ function readParams(file: string, cwd: string): ParamOverrides {
       file,
       "--params",
       r.issues,
-      "fix the keys named; the sections and names are those of failover/simulator/params.ts, e.g. {\"aurora\": {\"switchoverSeconds\": {\"kind\": \"constant\", \"value\": 2}}}.",
+      'fix the keys named; the sections and names are those of failover/simulator/params.ts, e.g. {"aurora": {"switchoverSeconds": {"kind": "constant", "value": 2}}}.',
     );
   }
   return r.params;

@@ -11,7 +11,13 @@ import { ACCOUNT, EU, eventually, Fixture, ROUTING_CONTROL, US } from "./testing
  * that, so a new adapter method needs a call here), and the simulated world must move.
  */
 
-const ENV = ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"];
+const ENV = [
+  "AWS_ENDPOINT_URL",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_PROFILE",
+];
 
 describe("emulator: the real AWS adapters, at the wire", () => {
   let fx: Fixture;
@@ -83,7 +89,9 @@ describe("emulator: the real AWS adapters, at the wire", () => {
     await eventually(async () => ((await writer()) === EU ? true : undefined), "switchover");
     await eventually(
       async () =>
-        (await rds.describeGlobalCluster(US, "shop-global")).status === "available" ? true : undefined,
+        (await rds.describeGlobalCluster(US, "shop-global")).status === "available"
+          ? true
+          : undefined,
       "the global cluster to settle",
     );
     await rds.failoverGlobalCluster(US, "shop-global", useArn, { allowDataLoss: true });
@@ -98,13 +106,20 @@ describe("emulator: the real AWS adapters, at the wire", () => {
   it("cloudwatch: putMetric closes the gate, alarmStates and latestMetric see it", async () => {
     const cw = adapters.cloudwatch;
     const alarm = "shop-use1-writer-gate-eu-west-1";
-    const gate = { namespace: "DR/TrafficSwitch", metricName: "WriterGate", dimensions: { App: "shop", Cell: "use1" } };
+    const gate = {
+      namespace: "DR/TrafficSwitch",
+      metricName: "WriterGate",
+      dimensions: { App: "shop", Cell: "use1" },
+    };
     await cw.putMetric(EU, { ...gate, value: 0 });
     await eventually(
       async () => ((await cw.alarmStates(EU, [alarm]))[alarm] === "ALARM" ? true : undefined),
       "the gate alarm",
     );
-    assert.deepEqual(await cw.alarmStates(EU, [alarm, "nope"]), { [alarm]: "ALARM", nope: "MISSING" });
+    assert.deepEqual(await cw.alarmStates(EU, [alarm, "nope"]), {
+      [alarm]: "ALARM",
+      nope: "MISSING",
+    });
     const sample = await cw.latestMetric(EU, {
       ...gate,
       stat: "Minimum",
@@ -137,13 +152,26 @@ describe("emulator: the real AWS adapters, at the wire", () => {
       outcome: "written",
     });
     // Other methods this adapter may have (the run claim), called with a claim at the epoch.
-    const more = ddb as unknown as Record<string, (...a: unknown[]) => Promise<{ outcome: string }>>;
-    const claim = { runId: "wire-1", epoch: 7, state: "active", kind: "switchover", from: US, to: EU };
+    const more = ddb as unknown as Record<
+      string,
+      (...a: unknown[]) => Promise<{ outcome: string }>
+    >;
+    const claim = {
+      runId: "wire-1",
+      epoch: 7,
+      state: "active",
+      kind: "switchover",
+      from: US,
+      to: EU,
+    };
     if (typeof more.claimRun === "function") {
       assert.equal((await more.claimRun(EU, control, claim)).outcome, "claimed");
     }
     if (typeof more.releaseRun === "function") {
-      assert.equal((await more.releaseRun(EU, control, { ...claim, state: "finished" })).outcome, "written");
+      assert.equal(
+        (await more.releaseRun(EU, control, { ...claim, state: "finished" })).outcome,
+        "written",
+      );
     }
     // Written in eu-west-1, read back in us-east-1 once the global table replicated it.
     const seen = await eventually(async () => {
@@ -157,7 +185,10 @@ describe("emulator: the real AWS adapters, at the wire", () => {
   });
 
   it("kafka.describeReplicator", async () => {
-    const r = await adapters.kafka.describeReplicator(EU, fx.manifests[1].stores.msk.replicatorArn!);
+    const r = await adapters.kafka.describeReplicator(
+      EU,
+      fx.manifests[1].stores.msk.replicatorArn!,
+    );
     assert.equal(r.state, "RUNNING");
     assert.deepEqual(r.sourceClusterArns, [fx.manifests[0].stores.msk.clusterArn]);
     assert.deepEqual(r.targetClusterArns, [fx.manifests[1].stores.msk.clusterArn]);

@@ -118,8 +118,11 @@ describe("emulator: real SDK clients round-trip every operation", () => {
   it("RDS: describes the global cluster; switchover and failover move the writer", async () => {
     const rds = fx.client(RDSClient, EU);
     const describe = async () =>
-      (await rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: "shop-global" })))
-        .GlobalClusters![0];
+      (
+        await rds.send(
+          new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: "shop-global" }),
+        )
+      ).GlobalClusters![0];
     const g = await describe();
     assert.equal(g.Status, "available");
     assert.equal(g.Engine, "aurora-postgresql");
@@ -302,7 +305,10 @@ describe("emulator: real SDK clients round-trip every operation", () => {
         ProjectionExpression: "qty, address.city",
       }),
     );
-    assert.deepEqual(projected.Item, { qty: { N: "3" }, address: { M: { city: { S: "Dublin" } } } });
+    assert.deepEqual(projected.Item, {
+      qty: { N: "3" },
+      address: { M: { city: { S: "Dublin" } } },
+    });
 
     const updated = await us.send(
       new UpdateItemCommand({
@@ -329,10 +335,10 @@ describe("emulator: real SDK clients round-trip every operation", () => {
         },
       }),
     );
-    assert.deepEqual(
-      batch.Responses![table].map((i) => i.pk.S).sort(),
-      ["fence#us-east-1", "writer"],
-    );
+    assert.deepEqual(batch.Responses![table].map((i) => i.pk.S).sort(), [
+      "fence#us-east-1",
+      "writer",
+    ]);
 
     await rejects(
       eu.send(new GetItemCommand({ TableName: "no-such", Key: { pk: { S: "x" } } })),
@@ -452,7 +458,7 @@ describe("emulator: real SDK clients round-trip every operation", () => {
     // The us-east-1 replicator lives in us-east-1, not in eu-west-1.
     await rejects(
       kafka.send(
-        new DescribeReplicatorCommand({ ReplicatorArn: fx.manifests[0].stores.msk.replicatorArn }),
+        new DescribeReplicatorCommand({ ReplicatorArn: fx.manifests[0].stores.msk.replicatorArn! }),
       ),
       "NotFoundException",
       404,
@@ -522,7 +528,11 @@ describe("emulator: real SDK clients round-trip every operation", () => {
       "InvalidAction",
       400,
     );
-    await rejects(fx.client(KafkaClient, EU).send(new ListClustersV2Command({})), "UnknownOperationException", 404);
+    await rejects(
+      fx.client(KafkaClient, EU).send(new ListClustersV2Command({})),
+      "UnknownOperationException",
+      404,
+    );
     assert.deepEqual(
       (await last(3)).map((r) => [r.service, r.operation, r.status, r.error]),
       [
@@ -539,7 +549,11 @@ describe("emulator: real SDK clients round-trip every operation", () => {
       authorization: `AWS4-HMAC-SHA256 Credential=AKID/20261122/${region}/${service}/aws4_request, SignedHeaders=host, Signature=00`,
     });
     const body = "Action=GetCallerIdentity&Version=2011-06-15";
-    const ok = await fetch(`${fx.url}/`, { method: "POST", headers: signed("ap-northeast-1", "sts"), body });
+    const ok = await fetch(`${fx.url}/`, {
+      method: "POST",
+      headers: signed("ap-northeast-1", "sts"),
+      body,
+    });
     assert.equal(ok.status, 200);
     assert.match(await ok.text(), /<GetCallerIdentityResult>.*<Account>123456789012<\/Account>/s);
     const xml = new XMLParser();
@@ -549,14 +563,20 @@ describe("emulator: real SDK clients round-trip every operation", () => {
       body,
     });
     assert.equal(unsigned.status, 403);
-    assert.deepEqual(xml.parse(await unsigned.text()).ErrorResponse.Error.Code, "MissingAuthenticationToken");
+    assert.deepEqual(
+      xml.parse(await unsigned.text()).ErrorResponse.Error.Code,
+      "MissingAuthenticationToken",
+    );
     const unsignedJson = await fetch(`${fx.url}/`, {
       method: "POST",
       headers: { "x-amz-target": "DynamoDB_20120810.GetItem" },
       body: "{}",
     });
     assert.equal(unsignedJson.status, 403);
-    assert.equal(((await unsignedJson.json()) as { __type: string }).__type, "MissingAuthenticationTokenException");
+    assert.equal(
+      ((await unsignedJson.json()) as { __type: string }).__type,
+      "MissingAuthenticationTokenException",
+    );
     const s3 = await fetch(`${fx.url}/`, { method: "POST", headers: signed(EU, "s3"), body });
     assert.equal(s3.status, 400);
     const error = xml.parse(await s3.text()).ErrorResponse.Error;

@@ -1,8 +1,5 @@
 import { strict as assert } from "assert";
-import {
-  DescribeGlobalClustersCommand,
-  RDSClient,
-} from "@aws-sdk/client-rds";
+import { DescribeGlobalClustersCommand, RDSClient } from "@aws-sdk/client-rds";
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import {
   ElastiCacheClient,
@@ -74,7 +71,9 @@ describe("emulator: faults", () => {
     ]);
     const ddb = fx.client(DynamoDBClient, EU);
     const key = { pk: { S: "writer" } };
-    assert.ok((await ddb.send(new GetItemCommand({ TableName: "shop-dr-control", Key: key }))).Item);
+    assert.ok(
+      (await ddb.send(new GetItemCommand({ TableName: "shop-dr-control", Key: key }))).Item,
+    );
     await assert.rejects(
       ddb.send(new PutItemCommand({ TableName: "shop-orders", Item: { pk: { S: "o" } } }), {
         abortSignal: AbortSignal.timeout(200),
@@ -132,7 +131,11 @@ describe("emulator: faults", () => {
         400,
       );
     }
-    await expectError(fx.client(STSClient, EU).send(new GetCallerIdentityCommand({})), "InternalFailure", 500);
+    await expectError(
+      fx.client(STSClient, EU).send(new GetCallerIdentityCommand({})),
+      "InternalFailure",
+      500,
+    );
     await expectError(
       fx.client(ElastiCacheClient, EU).send(
         new FailoverGlobalReplicationGroupCommand({
@@ -167,7 +170,14 @@ describe("emulator: faults", () => {
     const t = await now();
     await setFaults([
       { type: "error", region: US, service: "sts", code: "ThrottlingException", rate: 0.5 },
-      { type: "error", region: EU, service: "sts", code: "InternalFailure", at: t + 0.4, until: t + 0.8 },
+      {
+        type: "error",
+        region: EU,
+        service: "sts",
+        code: "InternalFailure",
+        at: t + 0.4,
+        until: t + 0.8,
+      },
     ]);
     const sts = fx.client(STSClient, US);
     let failed = 0;
@@ -284,8 +294,10 @@ describe("emulator: fault documents", () => {
     assert.equal(r.faults.length, doc.length);
   });
 
-  it("names the entry and key of each problem", () => {
-    assert.deepEqual(issues({ type: "reset" }), ["<root>: Invalid input: expected array, received object"]);
+  it("names the entry and key of every problem at once", () => {
+    assert.deepEqual(issues({ type: "reset" }), [
+      '<root>: must be a JSON list of faults, e.g. [{"type": "outage", "region": "eu-west-1"}].',
+    ]);
     const found = issues([
       { type: "meltdown", region: EU },
       { type: "error", region: "mars-1", code: "X", rate: 2 },
@@ -296,25 +308,27 @@ describe("emulator: fault documents", () => {
       { type: "reset", region: US, at: 5, until: 5 },
       { type: "partition", regions: [US, US] },
       { type: "reset", region: US, colour: "red" },
+      "black-hole",
     ]);
-    const keys = found.map((f) => f.split(":")[0]);
-    assert.deepEqual(keys, [
-      "[0].type",
-      "[1].region",
-      "[1].rate",
-      "[2].delayMs",
-      "[3].service",
-      "[6].until",
-      "[8].colour",
-    ]);
-    // The region checks need a well-formed document; then they name theirs too.
     assert.deepEqual(
-      issues([
-        { type: "outage", region: "ap-south-1" },
-        { type: "refused", region: "ap-south-1" },
-        { type: "partition", regions: [US, US] },
-      ]).map((f) => f.split(":")[0]),
-      ["[0].region", "[1].region", "[2].regions"],
+      found.map((f) => f.split(":")[0]),
+      [
+        "[0].type",
+        "[1].region",
+        "[1].rate",
+        "[2].delayMs",
+        "[3].service",
+        "[4].region",
+        "[5].region",
+        "[6].until",
+        "[7].regions",
+        "[8].colour",
+        "[9]",
+      ],
+    );
+    assert.match(
+      found[5],
+      /ap-south-1 has no DR manifest; pick a simulated region \(us-east-1, eu-west-1\)/,
     );
   });
 });

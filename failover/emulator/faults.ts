@@ -56,11 +56,9 @@ export const faultSchema = z
         type: z.literal("error"),
         ...scope,
         ...span,
-        code: z
-          .string()
-          .regex(/^[A-Za-z][A-Za-z0-9.]*$/, {
-            error: "must be an AWS error code, e.g. ThrottlingException.",
-          }),
+        code: z.string().regex(/^[A-Za-z][A-Za-z0-9.]*$/, {
+          error: "must be an AWS error code, e.g. ThrottlingException.",
+        }),
         status: z
           .number()
           .int()
@@ -101,15 +99,34 @@ export interface FaultTargets {
   listenerRegions: readonly string[];
 }
 
-/** Checks a faults document; every problem comes back as a key and what to do. */
+/** Checks a faults document; every problem of every entry comes back as a key and a fix. */
 export function parseFaults(
   json: unknown,
   targets: FaultTargets,
 ): { faults: FaultSpec[] } | { issues: InputIssue[] } {
-  const parsed = z.array(faultSchema).safeParse(json);
-  if (!parsed.success) return { issues: zodIssues(parsed.error.issues) };
+  if (!Array.isArray(json)) {
+    return {
+      issues: [
+        {
+          key: "<root>",
+          message:
+            'must be a JSON list of faults, e.g. [{"type": "outage", "region": "eu-west-1"}].',
+        },
+      ],
+    };
+  }
   const issues: InputIssue[] = [];
-  parsed.data.forEach((f, i) => {
+  const faults: FaultSpec[] = [];
+  json.forEach((entry, i) => {
+    const parsed = faultSchema.safeParse(entry);
+    if (!parsed.success) {
+      for (const issue of zodIssues(parsed.error.issues)) {
+        issues.push({ ...issue, key: issue.key === "<root>" ? `[${i}]` : `[${i}].${issue.key}` });
+      }
+      return;
+    }
+    const f = parsed.data;
+    faults.push(f);
     const need = (r: string, key: string, where: readonly string[], why: string) => {
       if (!where.includes(r)) {
         issues.push({ key: `[${i}].${key}`, message: `${r} ${why} (${where.join(", ")}).` });
@@ -133,7 +150,7 @@ export function parseFaults(
       need(f.region, "region", targets.listenerRegions, "has no listener of its own to close");
     }
   });
-  return issues.length > 0 ? { issues } : { faults: parsed.data };
+  return issues.length > 0 ? { issues } : { faults };
 }
 
 export function isActive(f: FaultSpec, seconds: number): boolean {

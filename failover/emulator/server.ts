@@ -120,7 +120,9 @@ export class Emulator {
   /** Each region's own listener (clients of it see `refused` as ECONNREFUSED). */
   endpoints(): Record<string, string> {
     const base = this.url.replace(/:\d+$/, "");
-    return Object.fromEntries([...this.regional.values()].map((l) => [l.region, `${base}:${l.port}`]));
+    return Object.fromEntries(
+      [...this.regional.values()].map((l) => [l.region, `${base}:${l.port}`]),
+    );
   }
 
   /** Seconds since start: the simulation's virtual time. */
@@ -228,7 +230,9 @@ export class Emulator {
     const scope = credentialScope(req.headers, url.searchParams);
     const service = scope && SERVICES.get(scope.service);
     if (!scope || !service) {
-      const reply = scope ? unknownService(wire, scope.service, requestId) : unsigned(wire, requestId);
+      const reply = scope
+        ? unknownService(wire, scope.service, requestId)
+        : unsigned(wire, requestId);
       this.log.add({
         at,
         region: scope?.region ?? "-",
@@ -268,7 +272,10 @@ export class Emulator {
     if (action?.kind === "error") {
       const f = action.fault;
       record.fault = "error";
-      reply = d.fail(service.fault(f.code, f.message ?? defaultMessage(f.code), f.status), requestId);
+      reply = d.fail(
+        service.fault(f.code, f.message ?? defaultMessage(f.code), f.status),
+        requestId,
+      );
     } else {
       reply = await d.run(this.context(region, requestId));
       if (reply === NO_ANSWER) {
@@ -337,7 +344,11 @@ function errorReply(
   const reply =
     typeof req.headers["x-amz-target"] === "string"
       ? jsonReply(status, { __type: code.json, message }, requestId)
-      : xmlReply(status, errorDocument("", { type: "Sender", code: code.xml, message }, requestId), requestId);
+      : xmlReply(
+          status,
+          errorDocument("", { type: "Sender", code: code.xml, message }, requestId),
+          requestId,
+        );
   reply.error = typeof req.headers["x-amz-target"] === "string" ? code.json : code.xml;
   return reply;
 }
