@@ -194,26 +194,49 @@ export interface FenceRecord {
   updatedAt?: string;
 }
 
+/**
+ * Control table item `pk = "run"`: the claim that makes one run at a time. A run takes it, in
+ * each region it acts through, with a conditional write before it changes anything, and marks
+ * it `finished` when done (see failover/adapters/control.ts).
+ */
+export interface RunClaim {
+  runId: string;
+  epoch: number;
+  state: "active" | "finished" | "abandoned";
+  kind: string;
+  from: Region;
+  to: Region;
+  /** ISO time from the engine clock. */
+  updatedAt?: string;
+}
+
 export interface ControlState {
   writer?: WriterRecord;
   /** One entry per region asked for that has an item. */
   fences: FenceRecord[];
+  /** The run claim, when one was ever taken. */
+  claim?: RunClaim;
 }
+
+/** `held`: another run holds the claim (`holder`), so this one must not act. */
+export type ClaimResult = { outcome: "claimed" } | { outcome: "held"; holder?: RunClaim };
 
 /**
  * Conditional writes on the control table. `written` also covers a repeat of the same write
- * (same epoch, same value), which keeps every step idempotent. `superseded` means the item
- * holds a newer epoch or a different value at the same epoch: another run owns it.
+ * (same epoch, same run), which keeps every step idempotent. `superseded` means the item holds
+ * a newer epoch, or the same epoch written by another run: another run owns it.
  */
 export type ConditionalWriteResult =
   { outcome: "written" } | { outcome: "superseded"; currentEpoch?: number };
 
 export interface DynamoDbAdapter {
   describeTable(region: Region, tableName: string): Promise<DynamoTableState>;
-  /** Reads `writer` and `fence#<r>` for each of `regions`, strongly consistent in `region`. */
+  /**
+   * Reads `writer`, `run` and `fence#<r>` for each of `regions`, strongly consistent in `region`.
+   */
   readControl(region: Region, tableName: string, regions: Region[]): Promise<ControlState>;
   /**
-   * Writes `pk = "writer"` if the stored epoch is lower, or equal with the same region.
+   * Writes `pk = "writer"` if the stored epoch is lower, or equal and written by the same run.
    * Written in `region` (the region being acted from).
    */
   putWriter(
@@ -222,10 +245,22 @@ export interface DynamoDbAdapter {
     record: WriterRecord,
   ): Promise<ConditionalWriteResult>;
   /**
-   * Writes `pk = "fence#<record.region>"` if the stored epoch is lower, or equal with the same
-   * `fenced` value. Written in `region`.
+   * Writes `pk = "fence#<record.region>"` if the stored epoch is lower, or equal and written by
+   * the same run. Written in `region`.
    */
   putFence(region: Region, tableName: string, record: FenceRecord): Promise<ConditionalWriteResult>;
+  /**
+   * Takes the run claim in `region` (conditional write; see `claimAllowed`). `takeOver` names
+   * the run the operator abandoned, whose active claim may be taken.
+   */
+  claimRun(
+    region: Region,
+    tableName: string,
+    claim: RunClaim,
+    options?: { takeOver?: string },
+  ): Promise<ClaimResult>;
+  /** Marks this run's claim finished or abandoned, if it still holds it. */
+  releaseRun(region: Region, tableName: string, claim: RunClaim): Promise<ConditionalWriteResult>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -193,7 +193,7 @@ describe("failover CLI (real argument parser, fake AWS)", () => {
       "drain.msk",
       "traffic.move",
     ]);
-    assert.equal(plan.criticalPath.seconds, 246);
+    assert.equal(plan.criticalPath.seconds, 247);
     assert.ok(plan.sumOfStepsSeconds > plan.criticalPath.seconds);
     assert.deepEqual(f.mutatingCalls(), []);
     // With --from the plan needs no AWS call at all.

@@ -9,7 +9,15 @@ import { Step } from "../engine/graph";
 import { FileJournalStore, JournalError, JournalStore, summarize } from "../engine/journal";
 import { checkResumeHeader, isRunId, joinProblems, RUN_ID_EXAMPLE } from "../engine/journalSchema";
 import { buildRunReport, renderRunMarkdown, RunReport } from "../engine/report";
-import { DEFAULT_RETRY, withRetry } from "../engine/retry";
+import { DEFAULT_RETRY, withRetry, withTimeout } from "../engine/retry";
+import { RunClaim } from "../adapters/types";
+import {
+  ClaimHeldError,
+  claimRegions,
+  nextEpochIn,
+  releaseClaim,
+  takeClaim,
+} from "../runbooks/claim";
 import { Approver, runSteps } from "../engine/runner";
 import {
   buildRunbook,
@@ -237,13 +245,10 @@ export async function executeRun(
           active ? `pass --abandon ${active.active.runId}.` : "drop --abandon.",
         );
       }
-      if (!active) {
-        throw new UserError(
-          `--abandon ${opts.abandon}: there is no unfinished run`,
-          "drop --abandon.",
-        );
-      }
-      if (active.active.runId !== opts.abandon) {
+      // With no unfinished run here, --abandon takes over a run recorded elsewhere (another
+      // operator's machine, or a process that died before its journal existed): the run claim
+      // in the control table is taken from that run alone, or the new run stops.
+      if (active && active.active.runId !== opts.abandon) {
         throw new UserError(
           `--abandon ${opts.abandon} does not match the unfinished run ${active.active.runId}`,
           `pass --abandon ${active.active.runId}.`,
@@ -265,11 +270,9 @@ export async function executeRun(
           })());
     const to = checkTargetRegion(toArg, topology);
     // Read only, in the target region: on failover the failed region is never called.
-    const state = await withRetry(() => resolveCurrentState(topology, adapters, to), {
-      clock: deps.clock,
-      random: deps.random,
-      policy: { ...DEFAULT_RETRY, maxAttempts: 4 },
-    });
+    const state = await bounded(deps, "reading who writes", () =>
+      resolveCurrentState(topology, adapters, to),
+    );
     let from = state.writer;
     const controlWriter = state.control?.writer?.region;
     const recordedElsewhere = controlWriter !== undefined && controlWriter !== to;
@@ -301,15 +304,49 @@ export async function executeRun(
       drainLagSeconds: opts.drainLagSeconds ?? 1,
       drainMessages: 0,
     };
-    params = { kind: runKind, from, to, epoch: nextEpoch(state), thresholds };
+    // Every region the run will claim in, so that no replica holds a higher epoch.
+    const claimed = claimRegions(runKind, from, to, topology.regions);
+    const epoch = Math.max(
+      nextEpoch(state),
+      await bounded(deps, "reading the control table", () =>
+        nextEpochIn(topology, adapters, claimed),
+      ),
+    );
+    params = { kind: runKind, from, to, epoch, thresholds };
     runId = newRunId(kind, deps, journal);
-    if (opts.abandon !== undefined) {
-      journal.finish(opts.abandon, {
-        type: "run-finished",
-        at: deps.clock.now(),
-        status: "abandoned",
-      });
-    }
+  }
+
+  // One run at a time, across operators: the claim is a conditional write in the control
+  // table (a resume re-takes its own claim). A held claim stops here, before any change.
+  const claim: RunClaim = {
+    runId,
+    epoch: params.epoch,
+    state: "active",
+    kind: params.kind,
+    from: params.from,
+    to: params.to,
+    updatedAt: new Date(deps.clock.now()).toISOString(),
+  };
+  try {
+    await bounded(deps, "claiming the run", () =>
+      takeClaim(loaded.topology, loaded.adapters, claim, { takeOver: opts.abandon }),
+    );
+  } catch (e) {
+    if (!(e instanceof ClaimHeldError)) throw e;
+    throw new RunFailedError(
+      `${kind} ${params.from} -> ${params.to} not started: ${e.message}. Nothing was changed.`,
+      e.holder
+        ? `wait for run ${e.holder.runId} to finish ('failover status' shows it); if it is dead, take over with '--abandon ${e.holder.runId}' from the journal that ran it, or from here.`
+        : "check 'failover status', then retry.",
+    );
+  }
+
+  if (!resume && opts.abandon !== undefined && active) {
+    journal.finish(opts.abandon, {
+      type: "run-finished",
+      at: deps.clock.now(),
+      status: "abandoned",
+    });
   }
 
   const steps = buildRunbook(params, { topology: loaded.topology, adapters: loaded.adapters });
@@ -331,6 +368,12 @@ export async function executeRun(
     onEvent: progressPrinter(progress, () => deps.clock.now()),
   });
 
+  if (result.status === "cancelled") {
+    // Declined before any change: give the claim back so the next run need not --abandon.
+    await bounded(deps, "releasing the run claim", () =>
+      releaseClaim(loaded.topology, loaded.adapters, { ...claim, state: "abandoned" }),
+    ).catch(() => undefined);
+  }
   const next =
     result.status === "succeeded"
       ? kind === "failover"
@@ -364,10 +407,20 @@ export async function executeRun(
   }
 }
 
+/** A read-only AWS step before the run: retried on transient errors, every attempt bounded. */
+function bounded<T>(deps: CliDeps, what: string, fn: () => Promise<T>): Promise<T> {
+  return withRetry(() => withTimeout(deps.clock, 30_000, what, fn), {
+    clock: deps.clock,
+    random: deps.random,
+    policy: { ...DEFAULT_RETRY, maxAttempts: 4 },
+  });
+}
+
 /** What a failover may have lost, from the lags its preflight read in the target region. */
 function rpoEstimate(steps: { id: string; output?: unknown }[]): Record<string, unknown> {
   const out = (id: string) =>
-    steps.find((s) => s.id === id)?.output as Record<string, number | string | undefined> | undefined;
+    steps.find((s) => s.id === id)?.output as
+      Record<string, number | string | undefined> | undefined;
   return {
     auroraSeconds: out("preflight.aurora")?.lagSeconds ?? "unknown",
     auroraMetric: out("preflight.aurora")?.lagMetric ?? "none published",

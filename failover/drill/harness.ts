@@ -6,8 +6,11 @@ import { RunResult, runSteps } from "../engine/runner";
 import {
   buildRunbook,
   buildTopology,
+  claimRegions,
   nextEpoch,
+  nextEpochIn,
   resolveCurrentState,
+  takeClaim,
   RunbookKind,
   RunbookParams,
 } from "../runbooks";
@@ -306,8 +309,20 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   let status = "not-started" as DrillResult["run"]["status"];
   const sessionOfStep = new Map<string, number>();
 
+  let attempts = 0;
   const operator = async () => {
     let session: Session = sim.newSession();
+    const takeRunClaim = (runId: string, p: RunbookParams, takeOver?: string) =>
+      withRetry(
+        () =>
+          takeClaim(
+            topology,
+            session.adapters,
+            { runId, epoch: p.epoch, state: "active", kind: p.kind, from: p.from, to: p.to },
+            { takeOver },
+          ),
+        { clock: session.clock, random: session.random },
+      );
     const journalFor = (s: Session) => new CrashingJournal(disk, crashAt, counter, () => s.kill());
     const wait = (seconds: number) => k.sleep(seconds);
     timeline.push({ at: k.now, kind: "command", text: `failover ${command} --to ${to}` });
@@ -318,55 +333,66 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       try {
         let steps: Step[];
         let runId: string;
-        if (resume) {
-          runId = active.runId;
-          const header = summarize(active.events).header;
-          if (!header) throw new Error("journal without a header");
-          runParams = header.params as unknown as RunbookParams;
-          steps = buildRunbook(runParams, { topology, adapters: session.adapters });
-          if (options.transformSteps) steps = options.transformSteps(steps);
-        } else {
-          let state;
-          try {
-            state = await withRetry(() => resolveCurrentState(topology, session.adapters, to), {
-              clock: session.clock,
-              random: session.random,
-            });
-          } catch (e) {
-            if (!isTransient(e)) throw e;
-            // The command gives up before journaling anything; the operator runs it again.
-            failures.push({
-              stepId: "(start)",
-              message: `could not read the current writer: ${(e as Error).message}`,
-            });
-            timeline.push({
-              at: k.now,
-              kind: "failed",
-              text: `command failed before starting: ${(e as Error).message}`,
-            });
-            if (resumes >= (options.maxResumes ?? 8)) return;
-            resumes++;
-            await wait(options.resumeDelaySeconds ?? 120);
-            session = sim.newSession();
-            continue;
+        try {
+          if (resume) {
+            runId = active.runId;
+            const header = summarize(active.events).header;
+            if (!header) throw new Error("journal without a header");
+            runParams = header.params as unknown as RunbookParams;
+            // A resume re-takes its own claim, exactly as the command does.
+            await takeRunClaim(runId, runParams);
+          } else {
+            const state = await withRetry(
+              () => resolveCurrentState(topology, session.adapters, to),
+              { clock: session.clock, random: session.random },
+            );
+            const from = state.writer ?? writer;
+            const target = manifests.find((m) => m.region === to)!;
+            const claimed = claimRegions(command, from, to, topology.regions);
+            runParams = {
+              kind: command,
+              from,
+              to,
+              epoch: Math.max(
+                nextEpoch(state),
+                await withRetry(() => nextEpochIn(topology, session.adapters, claimed), {
+                  clock: session.clock,
+                  random: session.random,
+                }),
+              ),
+              thresholds: {
+                maxLagSeconds: target.targets.rpoSeconds,
+                drainLagSeconds: 1,
+                drainMessages: 0,
+              },
+            };
+            // An attempt that stopped before its journal existed may have left an active claim:
+            // the operator starts again with a new run id and --abandon the old one.
+            const previous = runIdUsed;
+            runId = `drill-${options.seed}-${command}${attempts++ > 0 ? `-${attempts}` : ""}`;
+            runIdUsed = runId;
+            await takeRunClaim(runId, runParams, previous);
           }
-          const from = state.writer ?? writer;
-          const target = manifests.find((m) => m.region === to)!;
-          runParams = {
-            kind: command,
-            from,
-            to,
-            epoch: nextEpoch(state),
-            thresholds: {
-              maxLagSeconds: target.targets.rpoSeconds,
-              drainLagSeconds: 1,
-              drainMessages: 0,
-            },
-          };
-          runId = `drill-${options.seed}-${command}`;
-          steps = buildRunbook(runParams, { topology, adapters: session.adapters });
-          if (options.transformSteps) steps = options.transformSteps(steps);
+        } catch (e) {
+          if (!isTransient(e)) throw e;
+          // The command gives up before journaling anything; the operator runs it again.
+          failures.push({
+            stepId: "(start)",
+            message: `could not start: ${(e as Error).message}`,
+          });
+          timeline.push({
+            at: k.now,
+            kind: "failed",
+            text: `command failed before starting: ${(e as Error).message}`,
+          });
+          if (resumes >= (options.maxResumes ?? 8)) return;
+          resumes++;
+          await wait(options.resumeDelaySeconds ?? 120);
+          session = sim.newSession();
+          continue;
         }
+        steps = buildRunbook(runParams, { topology, adapters: session.adapters });
+        if (options.transformSteps) steps = options.transformSteps(steps);
         const sid = session.id;
         runIdUsed = runId;
         lastResult = await runSteps({

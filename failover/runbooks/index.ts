@@ -16,6 +16,7 @@ import {
   preflightDynamo,
   preflightIdentity,
   preflightMsk,
+  releaseRun,
   reprotectFence,
   trafficMove,
   unfenceTarget,
@@ -26,6 +27,7 @@ import {
 export * from "./context";
 export * from "./topology";
 export { resolveCurrentState, nextEpoch } from "./state";
+export { ClaimHeldError, claimRegions, nextEpochIn, releaseClaim, takeClaim } from "./claim";
 
 const present = (steps: (Step | undefined)[]): Step[] => steps.filter((s): s is Step => !!s);
 const ids = (steps: (Step | undefined)[]): string[] => present(steps).map((s) => s.id);
@@ -71,7 +73,8 @@ export function buildRunbook(params: RunbookParams, deps: RunbookDeps): Step[] {
     const writer = writerRecord(c, [approve.id]);
     const traffic = trafficMove(c, [writer.id]);
     const unfence = unfenceTarget(c, [traffic.id]);
-    return [identity, approve, writer, traffic, unfence, verifyRun(c, [unfence.id])];
+    const verify = verifyRun(c, [unfence.id]);
+    return [identity, approve, writer, traffic, unfence, verify, releaseRun(c, [verify.id])];
   }
   if (params.kind === "failover") {
     const preflight = storePreflights(c);
@@ -95,6 +98,7 @@ export function buildRunbook(params: RunbookParams, deps: RunbookDeps): Step[] {
       traffic,
       unfence,
       verify,
+      releaseRun(c, [verify.id]),
     ]);
   }
   const preflight = [
@@ -122,5 +126,6 @@ export function buildRunbook(params: RunbookParams, deps: RunbookDeps): Step[] {
     traffic,
     unfence,
     verify,
+    releaseRun(c, [verify.id]),
   ]);
 }

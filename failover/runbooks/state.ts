@@ -1,3 +1,4 @@
+import { maxEpoch as highestEpoch } from "../adapters/control";
 import { Adapters, ControlState, Region } from "../adapters/types";
 import { Topology, cell } from "./topology";
 
@@ -31,11 +32,7 @@ export async function resolveCurrentState(
       topology.regions,
     );
   }
-  const maxEpoch = Math.max(
-    0,
-    control?.writer?.epoch ?? 0,
-    ...(control?.fences ?? []).map((f) => f.epoch),
-  );
+  const maxEpoch = control ? highestEpoch(control) : 0;
   if (m.stores.aurora) {
     const g = await adapters.rds.describeGlobalCluster(
       askRegion,

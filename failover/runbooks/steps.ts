@@ -2,6 +2,7 @@ import { DrManifest } from "../../manifest";
 import { AdapterError, Region } from "../adapters/types";
 import { Step, StepConditionError, StepContext, VerifyResult } from "../engine/graph";
 import { isTransient } from "../engine/retry";
+import { claimRegions, releaseClaim } from "./claim";
 import { RunbookDeps, RunbookParams, step } from "./context";
 import {
   accountOf,
@@ -45,6 +46,25 @@ function controlTable(c: Ctx): string {
   const t = c.to.stores.controlTable;
   if (!t) throw new StepConditionError(`${c.p.to}: stores.controlTable is null`);
   return t.tableName;
+}
+
+/**
+ * Whether a control item holds this run's write. An item at a newer epoch, or at this epoch
+ * from another run, belongs to someone else: the step stops rather than treat it as done.
+ */
+function ownedByThisRun(
+  item: { epoch: number; runId?: string } | undefined,
+  epoch: number,
+  runId: string,
+  what: string,
+): boolean {
+  if (!item || item.epoch < epoch) return false;
+  if (item.epoch > epoch || item.runId !== runId) {
+    throw new StepConditionError(
+      `${what} holds epoch ${item.epoch} of run ${item.runId ?? "?"}, not this run's (${runId}, epoch ${epoch}): another run has acted since. Check 'failover status'.`,
+    );
+  }
+  return true;
 }
 
 function isoAt(ctx: StepContext): string {
@@ -350,9 +370,13 @@ function fenceStep(
 ): Step {
   const read = (region: Region) =>
     c.d.adapters.dynamodb.readControl(region, controlTable(c), [o.fenceRegion]);
-  const holds = async (region: Region) => {
+  /** This run's write is what the region holds; a newer epoch there means another run acted. */
+  const holds = async (region: Region, runId: string) => {
     const f = (await read(region)).fences.find((x) => x.region === o.fenceRegion);
-    return f !== undefined && f.fenced === o.fenced && f.epoch >= c.p.epoch;
+    return (
+      ownedByThisRun(f, c.p.epoch, runId, `fence#${o.fenceRegion} in ${region}`) &&
+      f!.fenced === o.fenced
+    );
   };
   return step({
     id: o.id,
@@ -363,7 +387,7 @@ function fenceStep(
     budgetSeconds: o.alsoVisibleIn ? 3 : 1,
     timeoutSeconds: 180,
     pollSeconds: 1,
-    isDone: () => holds(o.actRegion),
+    isDone: (ctx) => holds(o.actRegion, ctx.runId),
     run: async (ctx) => {
       const r = await c.d.adapters.dynamodb.putFence(o.actRegion, controlTable(c), {
         region: o.fenceRegion,
@@ -378,9 +402,10 @@ function fenceStep(
         );
       }
     },
-    verify: async (): Promise<VerifyResult> => {
-      if (!(await holds(o.actRegion))) return { ok: false, detail: "not readable back yet" };
-      if (o.alsoVisibleIn && !(await holds(o.alsoVisibleIn))) {
+    verify: async (ctx): Promise<VerifyResult> => {
+      if (!(await holds(o.actRegion, ctx.runId)))
+        return { ok: false, detail: "not readable back yet" };
+      if (o.alsoVisibleIn && !(await holds(o.alsoVisibleIn, ctx.runId))) {
         return { ok: false, detail: `not replicated to ${o.alsoVisibleIn} yet` };
       }
       return { ok: true };
@@ -425,9 +450,9 @@ export function writerRecord(c: Ctx, dependsOn: string[]): Step {
     mutates: true,
     budgetSeconds: 1,
     pollSeconds: 1,
-    isDone: async () => {
+    isDone: async (ctx) => {
       const w = await read();
-      return w?.region === c.p.to && w.epoch >= c.p.epoch;
+      return ownedByThisRun(w, c.p.epoch, ctx.runId, "the writer item") && w!.region === c.p.to;
     },
     run: async (ctx) => {
       const r = await c.d.adapters.dynamodb.putWriter(c.p.to, controlTable(c), {
@@ -442,9 +467,13 @@ export function writerRecord(c: Ctx, dependsOn: string[]): Step {
         );
       }
     },
-    verify: async () => {
+    verify: async (ctx) => {
       const w = await read();
-      return { ok: w?.region === c.p.to, detail: `writer item says ${w?.region ?? "nothing"}` };
+      const ok = ownedByThisRun(w, c.p.epoch, ctx.runId, "the writer item") && w!.region === c.p.to;
+      return {
+        ok,
+        detail: `writer item says ${w?.region ?? "nothing"} (epoch ${w?.epoch ?? "-"})`,
+      };
     },
     ifFailed: `The database has moved to ${c.p.to}; both regions are fenced, so nothing accepts writes. Resume now.`,
   });
@@ -890,5 +919,38 @@ export function verifyRun(c: Ctx, dependsOn: string[]): Step {
       return { ok: problems.length === 0, detail: problems.join("; ") };
     },
     ifFailed: `The switch is done but not yet confirmed; run 'failover status' to see what differs.`,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run claim
+
+/** Last step: marks the run claim finished, so the next run may take it. */
+export function releaseRun(c: Ctx, dependsOn: string[]): Step {
+  const regions = claimRegions(c.p.kind, c.p.from, c.p.to, c.d.topology.regions);
+  return step({
+    id: "run.release",
+    title: `Release the run claim (control table in ${regions.join(", ")})`,
+    region: c.p.to,
+    dependsOn,
+    mutates: true,
+    budgetSeconds: 1,
+    run: async (ctx) => {
+      const lost = await releaseClaim(c.d.topology, c.d.adapters, {
+        runId: ctx.runId,
+        epoch: c.p.epoch,
+        state: "finished",
+        kind: c.p.kind,
+        from: c.p.from,
+        to: c.p.to,
+        updatedAt: isoAt(ctx),
+      });
+      if (lost.length > 0) {
+        ctx.note(
+          `another run has taken the claim in ${lost.join(", ")}; it was not released there`,
+        );
+      }
+      return { lost };
+    },
   });
 }

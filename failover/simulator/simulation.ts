@@ -8,8 +8,18 @@ import {
   FenceRecord,
   MetricSample,
   RandomSource,
+  RunClaim,
+  ClaimResult,
   WriterRecord,
 } from "../adapters/types";
+import {
+  CLAIM_PK,
+  claimAllowed,
+  controlWriteAllowed,
+  fencePk,
+  releaseAllowed,
+  WRITER_PK,
+} from "../adapters/control";
 import { AuroraGlobal, ServiceOperation } from "./aurora";
 import { CacheGlobalDatastore } from "./cache";
 import { GlobalTable } from "./dynamo";
@@ -417,20 +427,17 @@ export class Simulation {
       }
       return t;
     };
-    const conditional = <R extends { epoch: number }>(
+    const conditional = <R extends { epoch: number; runId?: string }>(
       op: string,
       region: string,
       tableName: string,
       pk: string,
       record: R,
-      same: (stored: Record<string, unknown>) => boolean,
     ): ConditionalWriteResult => {
       const t = table(op, region, tableName);
-      const ok = t.put(region, pk, { ...record }, (cur) => {
-        if (!cur) return true;
-        const epoch = Number(cur.value.epoch ?? -1);
-        return epoch < record.epoch || (epoch === record.epoch && same(cur.value));
-      });
+      const ok = t.put(region, pk, { ...record }, (cur) =>
+        controlWriteAllowed(cur?.value as { epoch: number; runId?: string } | undefined, record),
+      );
       if (ok) return { outcome: "written" };
       const cur = t.get(region, pk);
       return { outcome: "superseded", currentEpoch: cur ? Number(cur.value.epoch) : undefined };
@@ -487,33 +494,46 @@ export class Simulation {
               const f = t.get(region, `fence#${r}`);
               if (f) fences.push(f.value as unknown as FenceRecord);
             }
+            const claim = t.get(region, CLAIM_PK);
             return {
               writer: writer ? (writer.value as unknown as WriterRecord) : undefined,
+              claim: claim ? (claim.value as unknown as RunClaim) : undefined,
               fences,
             };
           }),
         putWriter: (region, name, record) =>
           call("dynamodb", "PutItem", region, true, () =>
-            conditional(
-              "PutItem",
-              region,
-              name,
-              "writer",
-              record,
-              (s) => s.region === record.region,
-            ),
+            conditional("PutItem", region, name, WRITER_PK, record),
           ),
         putFence: (region, name, record) =>
           call("dynamodb", "PutItem", region, true, () =>
-            conditional(
-              "PutItem",
-              region,
-              name,
-              `fence#${record.region}`,
-              record,
-              (s) => s.fenced === record.fenced,
-            ),
+            conditional("PutItem", region, name, fencePk(record.region), record),
           ),
+        claimRun: (region, name, claim, options) =>
+          call("dynamodb", "PutItem", region, true, (): ClaimResult => {
+            const t = table("PutItem", region, name);
+            const ok = t.put(region, CLAIM_PK, { ...claim }, (cur) =>
+              claimAllowed(cur?.value as RunClaim | undefined, claim, options?.takeOver),
+            );
+            if (ok) return { outcome: "claimed" };
+            return {
+              outcome: "held",
+              holder: t.get(region, CLAIM_PK)?.value as RunClaim | undefined,
+            };
+          }),
+        releaseRun: (region, name, claim) =>
+          call("dynamodb", "PutItem", region, true, (): ConditionalWriteResult => {
+            const t = table("PutItem", region, name);
+            const ok = t.put(region, CLAIM_PK, { ...claim }, (cur) =>
+              releaseAllowed(cur?.value as RunClaim | undefined, claim.runId, claim.epoch),
+            );
+            if (ok) return { outcome: "written" };
+            const cur = t.get(region, CLAIM_PK);
+            return {
+              outcome: "superseded",
+              currentEpoch: cur ? Number(cur.value.epoch) : undefined,
+            };
+          }),
       },
       kafka: {
         describeReplicator: (region, arn) =>

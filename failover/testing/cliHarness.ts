@@ -60,7 +60,7 @@ export class CliFixture {
   }
 
   mutatingCalls() {
-    return this.fake.calls.filter((c) => c.mutates);
+    return this.fake.stateChanges();
   }
 
   cleanup(): void {

@@ -4,12 +4,15 @@ import {
   Adapters,
   AlarmState,
   AuroraGlobalClusterState,
+  ClaimResult,
   ConditionalWriteResult,
   FenceRecord,
   Region,
   RoutingControlState,
+  RunClaim,
   WriterRecord,
 } from "../adapters/types";
+import { CLAIM_PK, claimAllowed, controlWriteAllowed, releaseAllowed } from "../adapters/control";
 
 /*
  * A small, instant, in-memory AWS for the engine, runbook and CLI tests: enough behaviour to
@@ -23,6 +26,8 @@ export interface FakeCall {
   op: string;
   region?: Region;
   mutates: boolean;
+  /** The control-table item a PutItem wrote (`run` is the run claim). */
+  key?: string;
 }
 
 const MUTATING = new Set([
@@ -55,7 +60,7 @@ export class FakeAws {
   cachePrimary: Region;
   private cachePending?: { to: Region; polls: number };
   /** pk -> item, one map per region; writes replicate to live regions at once. */
-  readonly control = new Map<Region, Map<string, WriterRecord | FenceRecord>>();
+  readonly control = new Map<Region, Map<string, WriterRecord | FenceRecord | RunClaim>>();
   /** gate metric value per `${cell}@${region}`. */
   readonly gates = new Map<string, number>();
   readonly arc = new Map<string, RoutingControlState>();
@@ -104,8 +109,13 @@ export class FakeAws {
     return this.manifests.find((m) => m.region === region)!;
   }
 
-  private enter(service: string, op: string, region: Region | undefined): void {
-    this.calls.push({ service, op, region, mutates: MUTATING.has(op) });
+  /** State-changing calls, without the run claim's own bookkeeping (`key: "run"`). */
+  stateChanges(): FakeCall[] {
+    return this.calls.filter((c) => c.mutates && c.key !== CLAIM_PK);
+  }
+
+  private enter(service: string, op: string, region: Region | undefined, key?: string): void {
+    this.calls.push({ service, op, region, mutates: MUTATING.has(op), ...(key ? { key } : {}) });
     if (region && this.dead.has(region)) {
       throw new AdapterError(
         "transient",
@@ -146,7 +156,22 @@ export class FakeAws {
     this.faults.set(op, [...(this.faults.get(op) ?? []), ...Array<string>(count).fill(name)]);
   }
 
-  private writeControl(pk: string, item: WriterRecord | FenceRecord): void {
+  /** A writer or fence write, decided by the control table's protocol. */
+  private conditionalControlWrite(
+    region: Region,
+    pk: string,
+    record: WriterRecord | FenceRecord,
+  ): ConditionalWriteResult {
+    this.enter("DynamoDB", "PutItem", region, pk);
+    const cur = this.control.get(region)!.get(pk) as WriterRecord | FenceRecord | undefined;
+    if (!controlWriteAllowed(cur, record))
+      return { outcome: "superseded", currentEpoch: cur?.epoch };
+    this.writeControl(pk, record);
+    this.leave("DynamoDB", "PutItem", region);
+    return { outcome: "written" };
+  }
+
+  private writeControl(pk: string, item: WriterRecord | FenceRecord | RunClaim): void {
     for (const [region, items] of this.control) {
       if (!this.dead.has(region)) items.set(pk, { ...item });
     }
@@ -299,41 +324,33 @@ export class FakeAws {
           const items = self.control.get(region)!;
           return {
             writer: items.get("writer") as WriterRecord | undefined,
+            claim: items.get(CLAIM_PK) as RunClaim | undefined,
             fences: regions
               .map((r) => items.get(`fence#${r}`) as FenceRecord | undefined)
               .filter((f): f is FenceRecord => !!f),
           };
         },
         async putWriter(region, _t, record): Promise<ConditionalWriteResult> {
-          self.enter("DynamoDB", "PutItem", region);
-          const cur = self.control.get(region)!.get("writer") as WriterRecord | undefined;
-          if (
-            cur &&
-            !(
-              cur.epoch < record.epoch ||
-              (cur.epoch === record.epoch && cur.region === record.region)
-            )
-          ) {
-            return { outcome: "superseded", currentEpoch: cur.epoch };
-          }
-          self.writeControl("writer", record);
-          self.leave("DynamoDB", "PutItem", region);
-          return { outcome: "written" };
+          return self.conditionalControlWrite(region, "writer", record);
         },
         async putFence(region, _t, record): Promise<ConditionalWriteResult> {
-          self.enter("DynamoDB", "PutItem", region);
-          const pk = `fence#${record.region}`;
-          const cur = self.control.get(region)!.get(pk) as FenceRecord | undefined;
-          if (
-            cur &&
-            !(
-              cur.epoch < record.epoch ||
-              (cur.epoch === record.epoch && cur.fenced === record.fenced)
-            )
-          ) {
-            return { outcome: "superseded", currentEpoch: cur.epoch };
+          return self.conditionalControlWrite(region, `fence#${record.region}`, record);
+        },
+        async claimRun(region, _t, claim, options): Promise<ClaimResult> {
+          self.enter("DynamoDB", "PutItem", region, CLAIM_PK);
+          const cur = self.control.get(region)!.get(CLAIM_PK) as RunClaim | undefined;
+          if (!claimAllowed(cur, claim, options?.takeOver)) return { outcome: "held", holder: cur };
+          self.writeControl(CLAIM_PK, claim);
+          self.leave("DynamoDB", "PutItem", region);
+          return { outcome: "claimed" };
+        },
+        async releaseRun(region, _t, claim): Promise<ConditionalWriteResult> {
+          self.enter("DynamoDB", "PutItem", region, CLAIM_PK);
+          const cur = self.control.get(region)!.get(CLAIM_PK) as RunClaim | undefined;
+          if (!releaseAllowed(cur, claim.runId, claim.epoch)) {
+            return { outcome: "superseded", currentEpoch: cur?.epoch };
           }
-          self.writeControl(pk, record);
+          self.writeControl(CLAIM_PK, claim);
           self.leave("DynamoDB", "PutItem", region);
           return { outcome: "written" };
         },

@@ -10,6 +10,7 @@ import {
   nextEpoch,
   resolveCurrentState,
   RunbookKind,
+  takeClaim,
 } from "../runbooks";
 import { FakeAws } from "./fakeAws";
 
@@ -44,8 +45,17 @@ export async function runRunbook(o: {
     thresholds: { maxLagSeconds: 5, drainLagSeconds: 1, drainMessages: 0 },
   };
   const journal = o.journal ?? new MemoryJournalStore();
+  const runId = o.runId ?? `${o.kind}-1`;
+  await takeClaim(topology, o.adapters, {
+    runId,
+    epoch: params.epoch,
+    state: "active",
+    kind: params.kind,
+    from: params.from,
+    to: params.to,
+  });
   const result = await runSteps({
-    runId: o.runId ?? `${o.kind}-1`,
+    runId,
     command: o.kind,
     params: params as unknown as Record<string, unknown>,
     steps: buildRunbook(params, { topology, adapters: o.adapters }),

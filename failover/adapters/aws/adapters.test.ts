@@ -304,15 +304,32 @@ describe("AWS adapters (SDK v3, aws-sdk-client-mock)", () => {
         Item: { pk: { S: "fence#eu-west-1" }, fenced: { BOOL: true }, epoch: { N: "3" } },
       });
       ddb.on(GetItemCommand, { Key: { pk: { S: "fence#us-east-1" } } }).resolves({});
+      ddb.on(GetItemCommand, { Key: { pk: { S: "run" } } }).resolves({
+        Item: {
+          pk: { S: "run" },
+          runId: { S: "switchover-20261122T030000Z-a1b2c3" },
+          epoch: { N: "4" },
+          state: { S: "finished" },
+          kind: { S: "switchover" },
+          from: { S: "eu-west-1" },
+          to: { S: "us-east-1" },
+        },
+      });
       const s = await awsDynamoDb().readControl("eu-west-1", "shop-dr-control", [
         "us-east-1",
         "eu-west-1",
       ]);
       assert.deepEqual(s, {
-        writer: { region: "us-east-1", epoch: 4, runId: undefined, updatedAt: undefined },
-        fences: [
-          { region: "eu-west-1", fenced: true, epoch: 3, runId: undefined, updatedAt: undefined },
-        ],
+        writer: { region: "us-east-1", epoch: 4 },
+        claim: {
+          runId: "switchover-20261122T030000Z-a1b2c3",
+          epoch: 4,
+          state: "finished",
+          kind: "switchover",
+          from: "eu-west-1",
+          to: "us-east-1",
+        },
+        fences: [{ region: "eu-west-1", fenced: true, epoch: 3 }],
       });
       for (const c of ddb.commandCalls(GetItemCommand)) {
         assert.equal(c.args[0].input.ConsistentRead, true);
@@ -341,10 +358,11 @@ describe("AWS adapters (SDK v3, aws-sdk-client-mock)", () => {
           runId: { S: "run-1" },
           updatedAt: { S: "2026-11-22T03:00:00.000Z" },
         },
+        // A newer epoch wins; at the same epoch only the same run may write again.
         ConditionExpression:
-          "attribute_not_exists(#pk) OR #epoch < :epoch OR (#epoch = :epoch AND #v = :v)",
-        ExpressionAttributeNames: { "#pk": "pk", "#epoch": "epoch", "#v": "fenced" },
-        ExpressionAttributeValues: { ":epoch": { N: "5" }, ":v": { BOOL: true } },
+          "attribute_not_exists(#pk) OR #epoch < :epoch OR (#epoch = :epoch AND #runId = :runId)",
+        ExpressionAttributeNames: { "#pk": "pk", "#epoch": "epoch", "#runId": "runId" },
+        ExpressionAttributeValues: { ":epoch": { N: "5" }, ":runId": { S: "run-1" } },
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       });
     });
@@ -363,7 +381,7 @@ describe("AWS adapters (SDK v3, aws-sdk-client-mock)", () => {
       assert.deepEqual(input.ExpressionAttributeNames, {
         "#pk": "pk",
         "#epoch": "epoch",
-        "#v": "region",
+        "#runId": "runId",
       });
     });
 

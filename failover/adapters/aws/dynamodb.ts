@@ -6,25 +6,41 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
+import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import {
+  CLAIM_CONDITION,
+  CLAIM_PK,
+  CONTROL_KEY,
+  CONTROL_WRITE_CONDITION,
+  fencePk,
+  RELEASE_CONDITION,
+  WRITER_PK,
+} from "../control";
+import {
+  AdapterError,
+  ClaimResult,
   ConditionalWriteResult,
   DynamoDbAdapter,
   FenceRecord,
   Region,
+  RunClaim,
   WriterRecord,
 } from "../types";
 import { call, clientConfig, ClientSettings, perRegion } from "./client";
 
-/** The control table's partition key (DESIGN: `pk`). */
-export const CONTROL_KEY = "pk";
-export const WRITER_PK = "writer";
-export const fencePk = (region: Region) => `fence#${region}`;
+export { CONTROL_KEY, WRITER_PK, fencePk };
+
+const NAMES = {
+  "#pk": CONTROL_KEY,
+  "#epoch": "epoch",
+  "#runId": "runId",
+};
 
 export function awsDynamoDb(settings: ClientSettings = {}): DynamoDbAdapter {
   const client = perRegion((region) => new DynamoDBClient(clientConfig(region, settings)));
 
-  const getItem = (region: Region, tableName: string, pk: string) =>
-    call(settings, "DynamoDB", "GetItem", region, (o) =>
+  const getItem = async (region: Region, tableName: string, pk: string) => {
+    const out = await call(settings, "DynamoDB", "GetItem", region, (o) =>
       client(region).send(
         new GetItemCommand({
           TableName: tableName,
@@ -35,49 +51,65 @@ export function awsDynamoDb(settings: ClientSettings = {}): DynamoDbAdapter {
         o,
       ),
     );
+    return out.Item ? unmarshall(out.Item) : undefined;
+  };
 
+  /** A conditional PutItem; `undefined` when written, the stored item when the condition failed. */
   const conditionalPut = async (
     region: Region,
     tableName: string,
-    item: Record<string, AttributeValue>,
-    sameValue: { name: string; value: AttributeValue },
-    epoch: number,
-  ): Promise<ConditionalWriteResult> => {
+    item: Record<string, unknown>,
+    condition: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ): Promise<{ written: true } | { written: false; current?: Record<string, unknown> }> => {
     try {
       await call(settings, "DynamoDB", "PutItem", region, (o) =>
         client(region).send(
           new PutItemCommand({
             TableName: tableName,
-            Item: item,
-            // Newer epoch wins; the same write again is a no-op success (idempotent steps).
-            ConditionExpression:
-              "attribute_not_exists(#pk) OR #epoch < :epoch OR (#epoch = :epoch AND #v = :v)",
-            ExpressionAttributeNames: {
-              "#pk": CONTROL_KEY,
-              "#epoch": "epoch",
-              "#v": sameValue.name,
-            },
-            ExpressionAttributeValues: { ":epoch": { N: String(epoch) }, ":v": sameValue.value },
+            Item: marshall(item, { removeUndefinedValues: true }),
+            ConditionExpression: condition,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: marshall(values) as Record<string, AttributeValue>,
             ReturnValuesOnConditionCheckFailure: "ALL_OLD",
           }),
           o,
         ),
       );
-      return { outcome: "written" };
+      return { written: true };
     } catch (e) {
-      const cause = (e as { cause?: unknown }).cause;
+      const cause = e instanceof AdapterError ? e.cause : e;
       if (
         cause instanceof ConditionalCheckFailedException ||
-        (cause as Error)?.name === "ConditionalCheckFailedException"
+        (cause as Error | undefined)?.name === "ConditionalCheckFailedException"
       ) {
         const old = (cause as ConditionalCheckFailedException).Item;
+        // DynamoDB returns the item that failed the condition; an implementation that does not
+        // (older local ones) is asked for it, so the caller can always say who holds it.
+        const pk = item[CONTROL_KEY] as string;
         return {
-          outcome: "superseded",
-          currentEpoch: old?.epoch?.N !== undefined ? Number(old.epoch.N) : undefined,
+          written: false,
+          current: old ? unmarshall(old) : await getItem(region, tableName, pk),
         };
       }
       throw e;
     }
+  };
+
+  /** Writer and fence items: a newer epoch wins; the same run's write again is a no-op. */
+  const epochPut = async (
+    region: Region,
+    tableName: string,
+    item: Record<string, unknown> & { epoch: number; runId?: string },
+  ): Promise<ConditionalWriteResult> => {
+    const r = await conditionalPut(region, tableName, item, CONTROL_WRITE_CONDITION, NAMES, {
+      ":epoch": item.epoch,
+      ":runId": item.runId ?? "",
+    });
+    if (r.written) return { outcome: "written" };
+    const epoch = r.current?.epoch;
+    return { outcome: "superseded", currentEpoch: typeof epoch === "number" ? epoch : undefined };
   };
 
   return {
@@ -96,66 +128,63 @@ export function awsDynamoDb(settings: ClientSettings = {}): DynamoDbAdapter {
       };
     },
     async readControl(region, tableName, regions) {
-      const [writer, ...fences] = await Promise.all([
+      const [writer, claim, ...fences] = await Promise.all([
         getItem(region, tableName, WRITER_PK),
+        getItem(region, tableName, CLAIM_PK),
         ...regions.map((r) => getItem(region, tableName, fencePk(r))),
       ]);
-      const w = writer.Item;
       return {
-        writer:
-          w?.region?.S !== undefined
-            ? {
-                region: w.region.S,
-                epoch: Number(w.epoch?.N ?? 0),
-                runId: w.runId?.S,
-                updatedAt: w.updatedAt?.S,
-              }
-            : undefined,
+        writer: typeof writer?.region === "string" ? stripKey<WriterRecord>(writer) : undefined,
+        claim: typeof claim?.runId === "string" ? stripKey<RunClaim>(claim) : undefined,
         fences: fences.flatMap((f, i): FenceRecord[] =>
-          f.Item
-            ? [
-                {
-                  region: regions[i],
-                  fenced: f.Item.fenced?.BOOL ?? false,
-                  epoch: Number(f.Item.epoch?.N ?? 0),
-                  runId: f.Item.runId?.S,
-                  updatedAt: f.Item.updatedAt?.S,
-                },
-              ]
-            : [],
+          f ? [{ ...stripKey<FenceRecord>(f), region: regions[i], fenced: f.fenced === true }] : [],
         ),
       };
     },
     putWriter(region, tableName, record: WriterRecord) {
-      return conditionalPut(
-        region,
-        tableName,
-        {
-          [CONTROL_KEY]: { S: WRITER_PK },
-          region: { S: record.region },
-          epoch: { N: String(record.epoch) },
-          ...(record.runId ? { runId: { S: record.runId } } : {}),
-          ...(record.updatedAt ? { updatedAt: { S: record.updatedAt } } : {}),
-        },
-        { name: "region", value: { S: record.region } },
-        record.epoch,
-      );
+      return epochPut(region, tableName, { [CONTROL_KEY]: WRITER_PK, ...record });
     },
     putFence(region, tableName, record: FenceRecord) {
-      return conditionalPut(
+      return epochPut(region, tableName, { [CONTROL_KEY]: fencePk(record.region), ...record });
+    },
+    async claimRun(region, tableName, claim, options): Promise<ClaimResult> {
+      const r = await conditionalPut(
         region,
         tableName,
+        { [CONTROL_KEY]: CLAIM_PK, ...claim },
+        CLAIM_CONDITION,
+        { ...NAMES, "#state": "state" },
         {
-          [CONTROL_KEY]: { S: fencePk(record.region) },
-          region: { S: record.region },
-          fenced: { BOOL: record.fenced },
-          epoch: { N: String(record.epoch) },
-          ...(record.runId ? { runId: { S: record.runId } } : {}),
-          ...(record.updatedAt ? { updatedAt: { S: record.updatedAt } } : {}),
+          ":epoch": claim.epoch,
+          ":runId": claim.runId,
+          ":active": "active",
+          ":takeOver": options?.takeOver ?? "",
         },
-        { name: "fenced", value: { BOOL: record.fenced } },
-        record.epoch,
       );
+      if (r.written) return { outcome: "claimed" };
+      return {
+        outcome: "held",
+        holder: r.current ? stripKey<RunClaim>(r.current) : undefined,
+      };
+    },
+    async releaseRun(region, tableName, claim) {
+      const r = await conditionalPut(
+        region,
+        tableName,
+        { [CONTROL_KEY]: CLAIM_PK, ...claim },
+        RELEASE_CONDITION,
+        { "#epoch": "epoch", "#runId": "runId" },
+        { ":epoch": claim.epoch, ":runId": claim.runId },
+      );
+      if (r.written) return { outcome: "written" };
+      const epoch = r.current?.epoch;
+      return { outcome: "superseded", currentEpoch: typeof epoch === "number" ? epoch : undefined };
     },
   };
+}
+
+/** The item without its key: the record the adapters speak in. */
+function stripKey<T>(item: Record<string, unknown>): T {
+  const { [CONTROL_KEY]: _pk, ...rest } = item;
+  return rest as unknown as T;
 }
