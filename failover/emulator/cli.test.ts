@@ -31,8 +31,12 @@ function scratch(): string {
   return dir;
 }
 
-function run(args: string[], cwd: string) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const out = { stdout: "", stderr: "" };
   child.stdout!.on("data", (d: Buffer) => (out.stdout += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out.stderr += d.toString()));
@@ -58,7 +62,7 @@ describe("failover emulate (CLI)", () => {
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
-  it("prints its URL once listening, serves the SDK, and exits 0 on SIGTERM", async () => {
+  it("prints its URL once listening, serves the SDK and `failover status`, exits 0 on SIGTERM", async () => {
     const dir = scratch();
     dirs.push(dir);
     const p = run(["emulate", "--port", "0"], dir);
@@ -83,6 +87,35 @@ describe("failover emulate (CLI)", () => {
       aurora: { writer: string };
     };
     assert.equal(state.aurora.writer, "us-east-1");
+
+    // A second real process, `failover status`, reads both regions through it.
+    const env = { ...process.env, AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: "AKID" };
+    env.AWS_SECRET_ACCESS_KEY = "x";
+    delete env.AWS_PROFILE;
+    delete env.AWS_SESSION_TOKEN;
+    const status = run(["status"], dir, env);
+    children.push(status.child);
+    assert.notEqual(await status.exited, 2, status.out.stderr);
+    assert.match(status.out.stdout, /writer us-east-1/);
+    const { requests } = (await (await fetch(`${url}/_emulator/requests`)).json()) as {
+      requests: { region: string; service: string; operation: string; status?: number }[];
+    };
+    const seen = new Set(
+      requests.map((r) => `${r.region} ${r.service} ${r.operation} ${r.status}`),
+    );
+    for (const region of ["us-east-1", "eu-west-1"]) {
+      for (const call of [
+        "rds DescribeGlobalClusters",
+        "dynamodb DescribeTable",
+        "dynamodb GetItem",
+        "monitoring DescribeAlarms",
+        "kafka DescribeReplicator",
+        "elasticache DescribeGlobalReplicationGroups",
+      ]) {
+        assert.ok(seen.has(`${region} ${call} 200`), `${region} ${call}: ${[...seen].join("; ")}`);
+      }
+    }
+    assert.ok(seen.has("us-east-1 route53 GetHealthCheckStatus 200"));
     p.child.kill("SIGTERM");
     assert.equal(await p.exited, 0);
     assert.match(p.out.stderr, /emulator stopped \(SIGTERM\)/);

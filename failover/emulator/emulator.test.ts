@@ -358,6 +358,19 @@ describe("emulator: real SDK clients round-trip every operation", () => {
       400,
     );
     assert.match(v.message, /reserved keyword; reserved keyword: region/);
+    const unused = await rejects(
+      eu.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: { pk: { S: "x" } },
+          ConditionExpression: "attribute_not_exists(pk)",
+          ExpressionAttributeValues: { ":spare": { S: "x" } },
+        }),
+      ),
+      "ValidationException",
+      400,
+    );
+    assert.match(unused.message, /unused in expressions: keys: \{:spare\}/);
   });
 
   it("CloudWatch: a closed writer gate alarms; GetMetricData reads gate and lag metrics", async () => {

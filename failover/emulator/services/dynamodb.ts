@@ -67,7 +67,7 @@ export const dynamodb = defineService<JsonObject, JsonObject>({
       const pk = keyOf(input.Key, t.key);
       const p = placeholders(input);
       const projection = projectionOf(input, p);
-      p.checkAllUsed();
+      checkUsed(p);
       const item = read(t, ctx.region, pk);
       return item ? { Item: projection ? project(item, projection) : item } : {};
     },
@@ -80,7 +80,7 @@ export const dynamodb = defineService<JsonObject, JsonObject>({
         const t = table(name, ctx);
         const p = placeholders(r);
         const projection = projectionOf(r, p);
-        p.checkAllUsed();
+        checkUsed(p);
         const list = Array.isArray(r.Keys) ? r.Keys : [];
         keys += list.length;
         responses[name] = list.flatMap((k) => {
@@ -103,7 +103,7 @@ export const dynamodb = defineService<JsonObject, JsonObject>({
       const pk = keyOf(item, t.key);
       const p = placeholders(input);
       const condition = conditionOf(input, p);
-      p.checkAllUsed();
+      checkUsed(p);
       const rest = { ...item };
       delete rest[t.key];
       const old = write(t, ctx.region, pk, () => rest, condition, input);
@@ -115,7 +115,7 @@ export const dynamodb = defineService<JsonObject, JsonObject>({
       const p = placeholders(input);
       const actions = updateOf(input, p);
       const condition = conditionOf(input, p);
-      p.checkAllUsed();
+      checkUsed(p);
       if (actions.some((a) => a.path[0] === t.key)) {
         throw validation(
           `One or more parameter values were invalid: Cannot update attribute ${t.key}. This attribute is part of the key`,
@@ -304,6 +304,15 @@ function projectionOf(input: JsonObject, p: Placeholders): Path[] | undefined {
     return parseProjection(input.ProjectionExpression, p);
   } catch (e) {
     throw asValidation(e, "Invalid ProjectionExpression: ");
+  }
+}
+
+/** AWS refuses placeholders that no expression of the request used. */
+function checkUsed(p: Placeholders): void {
+  try {
+    p.checkAllUsed();
+  } catch (e) {
+    throw asValidation(e, "");
   }
 }
 
