@@ -89,7 +89,11 @@ describe("failover emulate (CLI)", () => {
     assert.equal(state.aurora.writer, "us-east-1");
 
     // A second real process, `failover status`, reads both regions through it.
-    const env = { ...process.env, AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: "AKID" };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      AWS_ENDPOINT_URL: url,
+      AWS_ACCESS_KEY_ID: "AKID",
+    };
     env.AWS_SECRET_ACCESS_KEY = "x";
     delete env.AWS_PROFILE;
     delete env.AWS_SESSION_TOKEN;
