@@ -165,13 +165,23 @@ describe("emulator: the real AWS adapters, at the wire", () => {
       to: EU,
     };
     if (typeof more.claimRun === "function") {
-      assert.equal((await more.claimRun(EU, control, claim)).outcome, "claimed");
+      assert.deepEqual(await more.claimRun(EU, control, claim), { outcome: "claimed" });
     }
     if (typeof more.releaseRun === "function") {
-      assert.equal(
-        (await more.releaseRun(EU, control, { ...claim, state: "finished" })).outcome,
-        "written",
+      assert.deepEqual(await more.releaseRun(EU, control, { ...claim, state: "finished" }), {
+        outcome: "written",
+      });
+    }
+    // The drain marker: written into a data table in one region, seen in the other's replica.
+    if (typeof more.putDrainMarker === "function" && typeof more.hasItem === "function") {
+      const key = { pk: { S: "drain#wire-1" } };
+      await more.putDrainMarker(US, "shop-orders", key, "wire-1");
+      assert.equal(await more.hasItem(US, "shop-orders", key), true);
+      await eventually(
+        async () => ((await more.hasItem(EU, "shop-orders", key)) ? true : undefined),
+        "the drain marker to replicate",
       );
+      assert.equal(await more.hasItem(EU, "shop-orders", { pk: { S: "drain#none" } }), false);
     }
     // Written in eu-west-1, read back in us-east-1 once the global table replicated it.
     const seen = await eventually(async () => {

@@ -40,9 +40,10 @@ import {
   UpdateRoutingControlStatesCommand,
 } from "@aws-sdk/client-route53-recovery-cluster";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { RequestRecord } from "./log";
-import { ACCOUNT, EU, eventually, Fixture, ROUTING_CONTROL, US } from "./testing";
+import { ACCOUNT, EU, eventually, Fixture, LEDGER, ROUTING_CONTROL, US } from "./testing";
 
 /*
  * The real SDK v3 clients, pointed at the emulator, round-trip every operation it serves: the
@@ -100,15 +101,25 @@ describe("emulator: real SDK clients round-trip every operation", () => {
       role.AssumedRoleUser!.Arn,
       `arn:aws:sts::${ACCOUNT}:assumed-role/dr-operator/wire-test`,
     );
+    // The SDK's own credential provider (its nested STS client) takes them too.
+    const provider = fromTemporaryCredentials({
+      params: { RoleArn: `arn:aws:iam::${ACCOUNT}:role/dr-operator`, RoleSessionName: "chain" },
+      masterCredentials: { accessKeyId: "AKIDEMULATOR", secretAccessKey: "emulator" },
+      clientConfig: { region: EU, endpoint: fx.url, maxAttempts: 1 },
+    });
+    const creds = await provider();
+    assert.match(creds.accessKeyId, /^ASIA/);
+    assert.ok(creds.expiration!.getTime() > Date.now() + 3500_000);
     await rejects(
       sts.send(new AssumeRoleCommand({ RoleArn: "not-an-arn", RoleSessionName: "x" })),
       "ValidationError",
       400,
     );
     assert.deepEqual(
-      (await last(3)).map((r) => [r.region, r.service, r.operation, r.status]),
+      (await last(4)).map((r) => [r.region, r.service, r.operation, r.status]),
       [
         [EU, "sts", "GetCallerIdentity", 200],
+        [EU, "sts", "AssumeRole", 200],
         [EU, "sts", "AssumeRole", 200],
         [EU, "sts", "AssumeRole", 400],
       ],
@@ -371,6 +382,54 @@ describe("emulator: real SDK clients round-trip every operation", () => {
       400,
     );
     assert.match(unused.message, /unused in expressions: keys: \{:spare\}/);
+  });
+
+  it("DynamoDB: the manifest's key schema: number partition key and string sort key", async () => {
+    const ddb = fx.client(DynamoDBClient, US);
+    const d = await ddb.send(new DescribeTableCommand({ TableName: LEDGER }));
+    assert.deepEqual(d.Table!.KeySchema, [
+      { AttributeName: "account", KeyType: "HASH" },
+      { AttributeName: "entry", KeyType: "RANGE" },
+    ]);
+    assert.deepEqual(d.Table!.AttributeDefinitions, [
+      { AttributeName: "account", AttributeType: "N" },
+      { AttributeName: "entry", AttributeType: "S" },
+    ]);
+    const put = (account: string, entry: string, amount: string) =>
+      ddb.send(
+        new PutItemCommand({
+          TableName: LEDGER,
+          Item: { account: { N: account }, entry: { S: entry }, amount: { N: amount } },
+          ConditionExpression: "attribute_not_exists(account)",
+        }),
+      );
+    await put("42", "a", "10");
+    await put("42", "b", "20");
+    // 42.0 is the same number, so the same key: the condition sees the item.
+    await rejects(put("42.0", "a", "30"), "ConditionalCheckFailedException", 400);
+    const got = await ddb.send(
+      new GetItemCommand({
+        TableName: LEDGER,
+        Key: { account: { N: "4.2e1" }, entry: { S: "b" } },
+      }),
+    );
+    assert.deepEqual(got.Item, { account: { N: "42" }, entry: { S: "b" }, amount: { N: "20" } });
+    await rejects(
+      ddb.send(new GetItemCommand({ TableName: LEDGER, Key: { account: { N: "42" } } })),
+      "ValidationException",
+      400,
+    );
+    const mismatch = await rejects(
+      ddb.send(
+        new PutItemCommand({
+          TableName: LEDGER,
+          Item: { account: { S: "42" }, entry: { S: "c" } },
+        }),
+      ),
+      "ValidationException",
+      400,
+    );
+    assert.match(mismatch.message, /Type mismatch for key account expected: N actual: S/);
   });
 
   it("CloudWatch: a closed writer gate alarms; GetMetricData reads gate and lag metrics", async () => {

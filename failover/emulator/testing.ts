@@ -15,8 +15,23 @@ export const US = "us-east-1";
 export const EU = "eu-west-1";
 export const ROUTING_CONTROL = `arn:aws:route53-recovery-control::${ACCOUNT}:controlpanel/p/routingcontrol/euw1`;
 
+/** A data table with a number partition key and a string sort key, in both cells. */
+export const LEDGER = "shop-ledger";
+
 export function testManifests(nowMs = Date.now()): DrManifest[] {
-  const [use1, euw1] = freshManifests(nowMs);
+  const withLedger = (m: DrManifest): DrManifest => {
+    // Key types and sort keys are read structurally (older manifests have only the name).
+    const ledger = {
+      tableName: LEDGER,
+      tableArn: `arn:aws:dynamodb:${m.region}:${ACCOUNT}:table/${LEDGER}`,
+      partitionKey: "account",
+      partitionKeyType: "N",
+      sortKey: "entry",
+      sortKeyType: "S",
+    } as unknown as DrManifest["stores"]["dynamodb"][number];
+    return { ...m, stores: { ...m.stores, dynamodb: [...m.stores.dynamodb, ledger] } };
+  };
+  const [use1, euw1] = freshManifests(nowMs).map(withLedger);
   return [
     use1,
     {

@@ -7,6 +7,7 @@ import {
 import { GlobalTable } from "../../simulator/dynamo";
 import { JsonObject, jsonCodec } from "../protocols/json";
 import { CallContext, defineService, WireFault } from "../wire";
+import { decodeKey, encodeKey, KeyAttribute, keySchema, withoutKey } from "./dynamodbKeys";
 import {
   applyUpdate,
   AttributeValue,
@@ -30,8 +31,8 @@ import {
  * evaluated against the local replica's item inside `GlobalTable.put` (atomically, as
  * DynamoDB's conditional writes are within a region).
  *
- * Items are stored as plain values (unmarshalled), keyed by the partition key's string value:
- * every table here has a string (S) partition key and no sort key.
+ * Items are stored as plain values (unmarshalled) under a key built from their key attributes
+ * (dynamodbKeys.ts): the key schema is the manifest's (partition key, its type, a sort key).
  */
 export const dynamodb = defineService<JsonObject, JsonObject>({
   name: "dynamodb",
@@ -52,8 +53,11 @@ export const dynamodb = defineService<JsonObject, JsonObject>({
           TableStatus: d.tableStatus,
           TableArn: `arn:aws:dynamodb:${ctx.region}:${ctx.account}:table/${name}`,
           TableId: `00000000-0000-4000-8000-${hex12(name)}`,
-          KeySchema: [{ AttributeName: t.key, KeyType: "HASH" }],
-          AttributeDefinitions: [{ AttributeName: t.key, AttributeType: "S" }],
+          KeySchema: t.keys.map((k) => ({ AttributeName: k.name, KeyType: k.role })),
+          AttributeDefinitions: t.keys.map((k) => ({
+            AttributeName: k.name,
+            AttributeType: k.type,
+          })),
           BillingModeSummary: { BillingMode: "PAY_PER_REQUEST" },
           ItemCount: t.table.entries(ctx.region).length,
           CreationDateTime: Math.floor(Date.parse(ctx.manifests[0].generatedAt) / 1000),
@@ -64,7 +68,7 @@ export const dynamodb = defineService<JsonObject, JsonObject>({
     },
     GetItem(input, ctx) {
       const t = table(tableName(input), ctx);
-      const pk = keyOf(input.Key, t.key);
+      const pk = encodeKey(t.keys, object(input.Key, "key") as Item, "key");
       const p = placeholders(input);
       const projection = projectionOf(input, p);
       checkUsed(p);
@@ -84,7 +88,7 @@ export const dynamodb = defineService<JsonObject, JsonObject>({
         const list = Array.isArray(r.Keys) ? r.Keys : [];
         keys += list.length;
         responses[name] = list.flatMap((k) => {
-          const item = read(t, ctx.region, keyOf(k, t.key));
+          const item = read(t, ctx.region, encodeKey(t.keys, object(k, "key") as Item, "key"));
           return item ? [projection ? project(item, projection) : item] : [];
         });
       }
@@ -100,25 +104,25 @@ export const dynamodb = defineService<JsonObject, JsonObject>({
     PutItem(input, ctx) {
       const t = table(tableName(input), ctx);
       const item = object(input.Item, "Item") as Item;
-      const pk = keyOf(item, t.key);
+      const pk = encodeKey(t.keys, item, "item");
       const p = placeholders(input);
       const condition = conditionOf(input, p);
       checkUsed(p);
-      const rest = { ...item };
-      delete rest[t.key];
-      const old = write(t, ctx.region, pk, () => rest, condition, input);
+      const old = write(t, ctx.region, pk, () => item, condition, input);
       return input.ReturnValues === "ALL_OLD" && old ? { Attributes: old } : {};
     },
     UpdateItem(input, ctx) {
       const t = table(tableName(input), ctx);
-      const pk = keyOf(input.Key, t.key);
+      const key = object(input.Key, "key") as Item;
+      const pk = encodeKey(t.keys, key, "key");
       const p = placeholders(input);
       const actions = updateOf(input, p);
       const condition = conditionOf(input, p);
       checkUsed(p);
-      if (actions.some((a) => a.path[0] === t.key)) {
+      const touched = t.keys.find((k) => actions.some((a) => a.path[0] === k.name));
+      if (touched) {
         throw validation(
-          `One or more parameter values were invalid: Cannot update attribute ${t.key}. This attribute is part of the key`,
+          `One or more parameter values were invalid: Cannot update attribute ${touched.name}. This attribute is part of the key`,
         );
       }
       let updated: Item = {};
@@ -126,19 +130,13 @@ export const dynamodb = defineService<JsonObject, JsonObject>({
         t,
         ctx.region,
         pk,
-        (current) => {
-          updated = applyUpdate(current, actions);
-          const rest = { ...updated };
-          delete rest[t.key];
-          return rest;
-        },
+        (current) => (updated = { ...applyUpdate(current, actions), ...key }),
         condition,
         input,
       );
-      const all = { ...updated, [t.key]: { S: pk } };
       switch (input.ReturnValues) {
         case "ALL_NEW":
-          return { Attributes: all };
+          return { Attributes: updated };
         case "ALL_OLD":
           return old ? { Attributes: old } : {};
         default:
@@ -150,8 +148,7 @@ export const dynamodb = defineService<JsonObject, JsonObject>({
 
 interface TableRef {
   table: GlobalTable;
-  /** The partition key attribute. */
-  key: string;
+  keys: KeyAttribute[];
 }
 
 function table(name: string, ctx: CallContext): TableRef {
@@ -159,9 +156,9 @@ function table(name: string, ctx: CallContext): TableRef {
   const m = ctx.manifests[0].stores;
   const refs: TableRef[] = sim.tables.map((t) => ({
     table: t,
-    key: m.dynamodb.find((d) => d.tableName === t.tableName)?.partitionKey ?? "pk",
+    keys: keySchema(m.dynamodb.find((d) => d.tableName === t.tableName)),
   }));
-  if (sim.control) refs.push({ table: sim.control, key: m.controlTable?.partitionKey ?? "pk" });
+  if (sim.control) refs.push({ table: sim.control, keys: keySchema(m.controlTable ?? undefined) });
   const t = refs.find((r) => r.table.tableName === name);
   if (!t || !t.table.regions.includes(ctx.region)) {
     throw new WireFault("ResourceNotFoundException", "Requested resource not found", 400);
@@ -169,10 +166,15 @@ function table(name: string, ctx: CallContext): TableRef {
   return t;
 }
 
-/** The local replica's item, key included, as AttributeValues. */
+/** A stored item as AttributeValues, its key attributes included. */
+function itemOf(t: TableRef, pk: string, stored: { value: Record<string, unknown> }): Item {
+  return { ...toWire(stored.value), ...decodeKey(t.keys, pk) };
+}
+
+/** The local replica's item. */
 function read(t: TableRef, region: string, pk: string): Item | undefined {
   const stored = t.table.get(region, pk);
-  return stored ? toWire({ ...stored.value, [t.key]: pk }) : undefined;
+  return stored ? itemOf(t, pk, stored) : undefined;
 }
 
 /**
@@ -190,22 +192,23 @@ function write(
   condition: Condition | undefined,
   input: JsonObject,
 ): Item | undefined {
-  const itemOf = (stored: { value: Record<string, unknown> } | undefined) =>
-    stored ? toWire({ ...stored.value, [t.key]: pk }) : undefined;
+  const current = (stored: { value: Record<string, unknown> } | undefined) =>
+    stored ? itemOf(t, pk, stored) : undefined;
   // The new value is built from the item as it is now; put() runs in the same synchronous
   // turn, so no other write can come between (a conditional write is atomic in its region).
+  // The GlobalTable key carries the key attributes; the stored value holds the others.
   let value: Record<string, unknown> = {};
   let invalid: ExpressionError | undefined;
   try {
-    value = fromWire(next(itemOf(t.table.get(region, pk))));
+    value = fromWire(withoutKey(t.keys, next(current(t.table.get(region, pk)))));
   } catch (e) {
     if (!(e instanceof ExpressionError)) throw e;
     invalid = e;
   }
   let old: Item | undefined;
   let failed = false;
-  const written = t.table.put(region, pk, value, (current) => {
-    old = itemOf(current);
+  const written = t.table.put(region, pk, value, (stored) => {
+    old = current(stored);
     failed = condition !== undefined && !evaluate(condition, old);
     return !failed && invalid === undefined;
   });
@@ -248,15 +251,6 @@ function tableName(input: JsonObject): string {
     );
   }
   return input.TableName;
-}
-
-function keyOf(key: unknown, attribute: string): string {
-  const k = object(key, "key") as Item;
-  const v = k[attribute];
-  if (!v || !("S" in v) || typeof v.S !== "string") {
-    throw validation("The provided key element does not match the schema");
-  }
-  return v.S;
 }
 
 function placeholders(input: JsonObject): Placeholders {

@@ -772,6 +772,17 @@ function decimal(text: string): Decimal {
   return { sign: m[1] === "-" ? -1 : 1, digits, point };
 }
 
+/** A number as DynamoDB returns it: no exponent, no leading or trailing zeros ("1.50" -> "1.5"). */
+export function canonicalNumber(text: string): string {
+  const d = decimal(text);
+  if (d.sign === 0) return "0";
+  let out: string;
+  if (d.point <= 0) out = `0.${"0".repeat(-d.point)}${d.digits}`;
+  else if (d.point >= d.digits.length) out = d.digits + "0".repeat(d.point - d.digits.length);
+  else out = `${d.digits.slice(0, d.point)}.${d.digits.slice(d.point)}`;
+  return d.sign < 0 ? `-${out}` : out;
+}
+
 function compareMagnitude(x: Decimal, y: Decimal): number {
   if (x.point !== y.point) return x.point < y.point ? -1 : 1;
   const n = Math.max(x.digits.length, y.digits.length);
