@@ -1,4 +1,5 @@
-import { AdmissionDecision, decideAdmission } from "../../admission";
+// The pure decision only: the simulator needs no SDK client.
+import { AdmissionDecision, decideAdmission } from "../../admission/decision";
 import { AuroraGlobal } from "./aurora";
 import { CacheGlobalDatastore } from "./cache";
 import { GlobalTable } from "./dynamo";
