@@ -26,7 +26,7 @@ function match(routes: Route[], req: WireRequest): { operation: string; input: R
     const m = req.method === r.method ? r.pattern.exec(req.path) : null;
     if (!m) continue;
     const labels: Record<string, string> = {};
-    r.labels.forEach((name, i) => (labels[name] = decodeURIComponent(m[i + 1])));
+    r.labels.forEach((name, i) => (labels[name] = decodeLabel(m[i + 1])));
     const body = req.method === "GET" || req.body.length === 0 ? {} : parseJson(req);
     return { operation: r.operation, input: { labels, query: req.query, body } };
   }
@@ -34,6 +34,14 @@ function match(routes: Route[], req: WireRequest): { operation: string; input: R
     operation: `${req.method} ${req.path}`,
     input: { labels: {}, query: req.query, body: {} },
   };
+}
+
+function decodeLabel(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new WireFault("BadRequestException", `the path segment '${raw}' is not URI-encoded`, 400);
+  }
 }
 
 const notServed = (operation: string) =>
