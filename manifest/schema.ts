@@ -38,7 +38,10 @@ export const dynamoTableSchema = z.strictObject({
   /** This region's table (or replica) ARN. */
   tableArn: arn,
   partitionKey: nonEmpty,
+  /** The key attributes' types. Absent in manifests from before they were recorded: "S". */
+  partitionKeyType: z.enum(["S", "N", "B"]).optional(),
   sortKey: nonEmpty.optional(),
+  sortKeyType: z.enum(["S", "N", "B"]).optional(),
 });
 
 export const mskStoreSchema = z.strictObject({

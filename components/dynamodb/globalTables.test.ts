@@ -92,18 +92,23 @@ describe("components/dynamodb GlobalTables", () => {
           tableName: "shop-orders",
           tableArn: "arn:aws:dynamodb:us-east-1:123456789012:table/shop-orders",
           partitionKey: "orderId",
+          partitionKeyType: "S",
         },
         {
           tableName: "shop-order-items",
           tableArn: "arn:aws:dynamodb:us-east-1:123456789012:table/shop-order-items",
           partitionKey: "orderId",
+          partitionKeyType: "S",
+          // The key types reach the manifest: the switchover's drain marker is written with them.
           sortKey: "line",
+          sortKeyType: "N",
         },
       ]);
       assert.deepEqual(await promiseOf(component!.controlTable), {
         tableName: "shop-dr-control",
         tableArn: "arn:aws:dynamodb:us-east-1:123456789012:table/shop-dr-control",
         partitionKey: "pk",
+        partitionKeyType: "S",
       });
     });
 

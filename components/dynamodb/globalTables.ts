@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CellRole } from "../../config/load";
 import { CellIdentity, cellTags } from "../naming";
 import { outOfBandProperties } from "../switchover/outOfBand";
-import { checkHomeTableArns, PlannedTable, planTables, TableSpec } from "./plan";
+import { checkHomeTableArns, KeyType, PlannedTable, planTables, TableSpec } from "./plan";
 import { throwArgIssues } from "../../validation/componentArgs";
 
 const TABLE_TYPE = "aws:dynamodb/table:Table";
@@ -35,7 +35,9 @@ export interface GlobalTableEntry {
   tableName: string;
   tableArn: string;
   partitionKey: string;
+  partitionKeyType: KeyType;
   sortKey?: string;
+  sortKeyType?: KeyType;
 }
 
 export interface GlobalTablesOutputs {
@@ -120,7 +122,10 @@ export function createGlobalTables(
     tableName: table.tableName,
     tableArn,
     partitionKey: table.partitionKey,
-    ...(table.sortKey !== undefined ? { sortKey: table.sortKey } : {}),
+    partitionKeyType: table.partitionKeyType,
+    ...(table.sortKey !== undefined
+      ? { sortKey: table.sortKey, sortKeyType: table.sortKeyType ?? "S" }
+      : {}),
   });
   const configured = planned.flatMap((t, i) =>
     t.control ? [] : [arns[i].apply((a) => entry(t, a))],
@@ -135,6 +140,7 @@ export function createGlobalTables(
       tableName: control.tableName,
       tableArn,
       partitionKey: control.partitionKey,
+      partitionKeyType: control.partitionKeyType,
     })),
   };
 }

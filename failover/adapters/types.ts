@@ -218,6 +218,9 @@ export interface ControlState {
   claim?: RunClaim;
 }
 
+/** A key attribute's value, typed as the table declares it. */
+export type DynamoKeyValue = { S: string } | { N: string } | { B: Uint8Array };
+
 /** `held`: another run holds the claim (`holder`), so this one must not act. */
 export type ClaimResult = { outcome: "claimed" } | { outcome: "held"; holder?: RunClaim };
 
@@ -259,6 +262,19 @@ export interface DynamoDbAdapter {
     claim: RunClaim,
     options?: { takeOver?: string },
   ): Promise<ClaimResult>;
+  /**
+   * Writes a drain marker item (`key`, plus `drMarker: runId`) into a data table in `region`.
+   * The switchover's drain waits until the target's replica has it: proof that the table's
+   * replication has carried a write made after the source was fenced.
+   */
+  putDrainMarker(
+    region: Region,
+    tableName: string,
+    key: Record<string, DynamoKeyValue>,
+    runId: string,
+  ): Promise<void>;
+  /** Whether `region`'s replica holds the item with `key` (strongly consistent read). */
+  hasItem(region: Region, tableName: string, key: Record<string, DynamoKeyValue>): Promise<boolean>;
   /** Marks this run's claim finished or abandoned, if it still holds it. */
   releaseRun(region: Region, tableName: string, claim: RunClaim): Promise<ConditionalWriteResult>;
 }

@@ -5,6 +5,7 @@ const ICON: Record<string, string> = {
   done: "ok  ",
   "already-done": "ok= ",
   approved: "ok  ",
+  degraded: "DEGR",
   failed: "FAIL",
   declined: "STOP",
   cancelled: "stop",

@@ -62,7 +62,11 @@ export function parseArcEndpoints(text: string | undefined): ArcEndpoint[] | und
     .map((s) => s.trim())
     .filter(Boolean)
     .map((entry) => {
-      const m = /^([a-z]{2}(?:-[a-z]+)+-\d)=(https:\/\/\S+)$/.exec(entry);
+      // https only, except plain http to a loopback address (a local emulator or proxy).
+      const m =
+        /^([a-z]{2}(?:-[a-z]+)+-\d)=(https:\/\/\S+|http:\/\/(?:127\.\d+\.\d+\.\d+|localhost|\[::1\])(?::\d+)?(?:\/\S*)?)$/.exec(
+          entry,
+        );
       if (!m) {
         throw new UserError(
           `--arc-endpoints entry '${entry}' is not region=https://url`,

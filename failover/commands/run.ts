@@ -10,6 +10,7 @@ import { FileJournalStore, JournalError, JournalStore, summarize } from "../engi
 import { checkResumeHeader, isRunId, joinProblems, RUN_ID_EXAMPLE } from "../engine/journalSchema";
 import { buildRunReport, renderRunMarkdown, RunReport } from "../engine/report";
 import { DEFAULT_RETRY, withRetry, withTimeout } from "../engine/retry";
+import { credentialRegionDependencies } from "../adapters/aws/profile";
 import { RunClaim } from "../adapters/types";
 import {
   ClaimHeldError,
@@ -316,6 +317,8 @@ export async function executeRun(
     runId = newRunId(kind, deps, journal);
   }
 
+  if (params.kind === "failover") await refuseCredentialsFrom(params.from, opts, deps);
+
   // One run at a time, across operators: the claim is a conditional write in the control
   // table (a resume re-takes its own claim). A held claim stops here, before any change.
   const claim: RunClaim = {
@@ -407,6 +410,27 @@ export async function executeRun(
   }
 }
 
+/**
+ * A failover must not need the failed region for credentials. Role profiles are resolved in
+ * each client's own region (failover/adapters/aws/client.ts); IAM Identity Center profiles sign
+ * in only in their SSO region, so one that lives in the failed region is refused up front.
+ */
+async function refuseCredentialsFrom(
+  failed: string,
+  opts: RunCommandOptions,
+  deps: CliDeps,
+): Promise<void> {
+  const profile = opts.profile ?? deps.env.AWS_PROFILE;
+  if (!profile) return;
+  const blocking = (await credentialRegionDependencies(profile)).filter((d) => d.region === failed);
+  if (blocking.length === 0) return;
+  const d = blocking[0];
+  throw new UserError(
+    `profile ${profile}${d.profile !== profile ? ` (through its source profile ${d.profile})` : ""} ${d.why}, the region being failed away from: it cannot sign in during this outage`,
+    `use credentials that do not depend on ${failed}: a profile whose role is assumed from static or instance credentials (--profile <name>), or keys exported from a session in another Identity Center region; see the README (Operating a failover, credentials).`,
+  );
+}
+
 /** A read-only AWS step before the run: retried on transient errors, every attempt bounded. */
 function bounded<T>(deps: CliDeps, what: string, fn: () => Promise<T>): Promise<T> {
   return withRetry(() => withTimeout(deps.clock, 30_000, what, fn), {
@@ -467,6 +491,7 @@ function printSummary(deps: CliDeps, r: RunReport, _steps: Step[], files: string
       `RPO estimate: Aurora ${String(e.auroraSeconds)} s, MSK ${String(e.mskMessages)} messages, DynamoDB ${String(e.dynamodb)}\n`,
     );
   }
+  for (const d of r.degraded) out.write(`DEGRADED ${d.stepId}: ${d.message}. ${d.impact}\n`);
   if (r.next) out.write(`next: ${r.next}\n`);
   if (files.length) out.write(`report: ${files.join(", ")}\n`);
 }

@@ -52,6 +52,13 @@ export interface Step {
   };
   /** What the operator should know about the system's state if this step fails. */
   ifFailed?: string;
+  /**
+   * A failure of this step degrades the run instead of stopping it: the step is recorded as
+   * `degraded` with this text (what is degraded and how to finish it by hand), its dependents
+   * go on, and the run still succeeds. For secondary stores (the cache), whose failure must
+   * never leave the service with no writer.
+   */
+  degradable?: string;
   isDone?: (ctx: StepContext) => Promise<boolean>;
   precondition?: (ctx: StepContext) => Promise<void>;
   run?: (ctx: StepContext) => Promise<unknown>;

@@ -55,8 +55,11 @@ export const journalEventSchema = z.discriminatedUnion(
       type: z.literal("step-finished"),
       at: time,
       id: z.string().min(1),
-      /** `done` (acted), `already-done` (postcondition held), `approved` (gate). */
-      result: z.enum(["done", "already-done", "approved"]),
+      /**
+       * `done` (acted), `already-done` (postcondition held), `approved` (gate), `degraded` (a
+       * degradable step failed; the run went on without it).
+       */
+      result: z.enum(["done", "already-done", "approved", "degraded"]),
       startedAt: time,
       attempts: count,
       output: z.unknown().optional(),

@@ -31,6 +31,8 @@ export interface RunReport {
     error?: { name: string; message: string };
   }[];
   failure?: RunResult["failure"];
+  /** Steps whose failure degraded the run without stopping it, and what that means. */
+  degraded: RunResult["degraded"];
   /** Failover only: the data-loss estimate from the last lag seen before promotion. */
   rpoEstimate?: Record<string, unknown>;
   /** What to do next, in one sentence. */
@@ -78,6 +80,7 @@ export function buildRunReport(result: RunResult, steps: Step[], next?: string):
       error: s.error,
     })),
     failure: result.failure,
+    degraded: result.degraded,
     next,
   };
 }
@@ -98,6 +101,9 @@ export function renderRunMarkdown(r: RunReport): string {
     if (r.failure.interrupted?.length) {
       lines.push(`- Stopped while under way: ${r.failure.interrupted.join(", ")}`);
     }
+  }
+  for (const d of r.degraded) {
+    lines.push(`- **Degraded** \`${d.stepId}\`: ${d.message}. ${d.impact}`);
   }
   if (r.rpoEstimate) {
     const parts = Object.entries(r.rpoEstimate).map(([k, v]) => `${k} ${String(v)}`);

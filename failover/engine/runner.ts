@@ -20,7 +20,8 @@ export type RunnerEvent =
   | { type: "step-note"; step: Step; message: string };
 
 /** `cancelled`: stopped because another step failed; a resume runs it again. */
-export type StepResult = "done" | "already-done" | "approved" | "failed" | "declined" | "cancelled";
+export type StepResult =
+  "done" | "already-done" | "approved" | "degraded" | "failed" | "declined" | "cancelled";
 
 export interface StepRecord {
   id: string;
@@ -43,6 +44,8 @@ export interface RunResult {
   finishedAt: number;
   steps: StepRecord[];
   criticalPath: string[];
+  /** Degradable steps that failed: the run went on without them. */
+  degraded: { stepId: string; message: string; impact: string }[];
   failure?: {
     stepId: string;
     message: string;
@@ -153,6 +156,13 @@ export async function runSteps(options: RunOptions): Promise<RunResult> {
   const running = new Map<string, Promise<void>>();
   const controllers = new Map<string, AbortController>();
   let failure: RunResult["failure"];
+  const degraded: RunResult["degraded"] = [];
+  for (const [id, f] of summary.finished) {
+    if (f.result !== "degraded") continue;
+    const impact = steps.find((s) => s.id === id)?.degradable ?? "";
+    const message = (f.output as { error?: { message?: string } } | undefined)?.error?.message;
+    degraded.push({ stepId: id, message: message ?? "failed in an earlier attempt", impact });
+  }
   let declined = false;
 
   const execute = async (step: Step): Promise<void> => {
@@ -216,6 +226,7 @@ export async function runSteps(options: RunOptions): Promise<RunResult> {
         },
       );
       if (step.verify && acted.result === "done") {
+        let polls = 0;
         for (;;) {
           let check: VerifyResult;
           try {
@@ -232,7 +243,7 @@ export async function runSteps(options: RunOptions): Promise<RunResult> {
             detail: check.detail ?? "waiting",
             elapsedMs: now() - startedAt,
           });
-          await clock.sleep((step.pollSeconds ?? 5) * 1000, controller.signal);
+          await clock.sleep(pollDelayMs(step.pollSeconds ?? 5, ++polls), controller.signal);
         }
       }
       return acted;
@@ -275,9 +286,34 @@ export async function runSteps(options: RunOptions): Promise<RunResult> {
       const at = now();
       const isDecline = error instanceof ApprovalDeclined;
       const isCancel = error instanceof StepCancelled;
-      record.result = isDecline ? "declined" : isCancel ? "cancelled" : "failed";
       record.finishedAt = at;
       record.error = { name: error.name, message: error.message };
+      if (step.degradable && !isDecline && !isCancel) {
+        // The run goes on without it: recorded as finished-but-degraded, for its dependents
+        // and for a resume alike.
+        record.result = "degraded";
+        journal.append(runId, {
+          type: "step-finished",
+          at,
+          id: step.id,
+          result: "degraded",
+          startedAt,
+          attempts: record.attempts,
+          output: { error: record.error },
+          notes: record.notes,
+        });
+        finished.add(step.id);
+        degraded.push({ stepId: step.id, message: error.message, impact: step.degradable });
+        options.onEvent?.({
+          type: "step-end",
+          step,
+          result: "degraded",
+          elapsedMs: at - startedAt,
+          error,
+        });
+        return;
+      }
+      record.result = isDecline ? "declined" : isCancel ? "cancelled" : "failed";
       journal.append(runId, {
         type: "step-failed",
         at,
@@ -367,9 +403,20 @@ export async function runSteps(options: RunOptions): Promise<RunResult> {
     finishedAt,
     steps: steps.map((s) => records.get(s.id)!),
     criticalPath: actualCriticalPath(steps, timing),
+    degraded,
     failure,
     resumes: summary.resumes,
   };
+}
+
+/**
+ * The wait before the n-th re-check of a postcondition: 1 s, 2 s, 4 s... up to the step's poll
+ * interval. An operation that finishes fast (an alarm flip, a promotion on a quiet cluster) is
+ * seen within a second or two instead of a whole interval later; a slow one is polled at the
+ * step's own rate.
+ */
+export function pollDelayMs(pollSeconds: number, n: number): number {
+  return Math.min(pollSeconds, 2 ** Math.max(0, n - 1)) * 1000;
 }
 
 function isGate(steps: Step[], id: string): boolean {

@@ -32,7 +32,16 @@ describe("operator IAM policy", () => {
       "arn:aws:dynamodb:us-east-1:123456789012:table/shop-dr-control",
     ]);
     assert.deepEqual(fences.Condition, {
-      "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["writer", "fence#*"] },
+      "ForAllValues:StringLike": {
+        "dynamodb:LeadingKeys": ["writer", "fence#*", "run", "dr-drain#*"],
+      },
+    });
+    // Application tables: the drain marker's keys only, never application data.
+    const markers = doc.Statement.find((s) => s.Sid === "DrainMarkers")!;
+    assert.deepEqual(markers.Action, ["dynamodb:GetItem", "dynamodb:PutItem"]);
+    assert.ok((markers.Resource as string[]).every((r) => !r.endsWith("shop-dr-control")));
+    assert.deepEqual(markers.Condition, {
+      "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["dr-drain#*", "-9000000*"] },
     });
     assert.deepEqual(statement("rds:FailoverGlobalCluster").Resource, [
       "arn:aws:rds::123456789012:global-cluster:shop-global",

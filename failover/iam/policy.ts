@@ -120,8 +120,26 @@ export function operatorPolicyDocument(manifests: readonly DrManifest[]): Policy
       Effect: "Allow",
       Action: ["dynamodb:GetItem", "dynamodb:PutItem"],
       Resource: control,
-      // Only the writer and fence items, never application data.
-      Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["writer", "fence#*"] } },
+      // Only the writer, fence and run-claim items and the drain marker, never application data.
+      Condition: {
+        "ForAllValues:StringLike": {
+          "dynamodb:LeadingKeys": ["writer", "fence#*", "run", "dr-drain#*"],
+        },
+      },
+    });
+  }
+  const dataTables = uniq(manifests.flatMap((m) => m.stores.dynamodb.map((t) => t.tableArn)));
+  if (dataTables.length > 0) {
+    statements.push({
+      Sid: "DrainMarkers",
+      Effect: "Allow",
+      Action: ["dynamodb:GetItem", "dynamodb:PutItem"],
+      Resource: dataTables,
+      // The switchover's drain marker only (string keys `dr-drain#<run>`, number keys
+      // -900000000000 - epoch); binary partition keys need a grant of their own.
+      Condition: {
+        "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["dr-drain#*", "-9000000*"] },
+      },
     });
   }
   const replicators = uniq(manifests.map((m) => m.stores.msk.replicatorArn));

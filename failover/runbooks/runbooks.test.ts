@@ -170,6 +170,51 @@ describe("runbooks against the fake AWS", () => {
     assert.equal(w.fake.promotions.aurora, 0);
   });
 
+  it("a cache that refuses to fail over degrades the run; the database and traffic still move", async () => {
+    const w = world();
+    w.fake.dead.add(US);
+    w.fake.fail("FailoverGlobalReplicationGroup", "InvalidGlobalReplicationGroupState", 1000);
+    const { result, journal } = await runRunbook({ kind: "failover", to: EU, ...w });
+    assert.equal(result.status, "succeeded", JSON.stringify(result.failure));
+    assert.deepEqual(
+      result.degraded.map((d) => d.stepId),
+      ["cache.failover"],
+    );
+    assert.match(result.degraded[0].message, /InvalidGlobalReplicationGroupState/);
+    assert.match(result.degraded[0].impact, /aws elasticache failover-global-replication-group/);
+    // One writer, and it accepts writes: the cache did not cost the service its writer.
+    assert.equal(w.fake.auroraWriter, EU);
+    assert.deepEqual(w.fake.acceptingWrites(), [EU]);
+    assert.equal(w.fake.cachePrimary, US);
+    assert.equal(result.steps.find((s) => s.id === "cache.failover")!.result, "degraded");
+    // The journal records it as finished-but-degraded: nothing is left for a resume.
+    assert.equal(journal.active(), undefined);
+  });
+
+  it("drain.dynamodb: a quiet table (no ReplicationLatency at all) drains through its marker", async () => {
+    const w = world();
+    w.fake.metrics.ReplicationLatency = undefined;
+    const { result } = await runRunbook({ kind: "switchover", to: EU, ...w });
+    assert.equal(result.status, "succeeded", JSON.stringify(result.failure));
+    const drain = result.steps.find((s) => s.id === "drain.dynamodb")!;
+    assert.ok(drain.finishedAt! - drain.startedAt! < 5_000, "no 600 s wait for a datapoint");
+    // Every table (the control table included) got a marker in the source, read in the target.
+    const markers = [...w.fake.markers].filter((m) => m.startsWith(`${EU}|`));
+    assert.equal(markers.length, w.manifests[1].stores.dynamodb.length + 1);
+  });
+
+  it("drain.dynamodb: a latency above the drain target that covers the fence holds the drain", async () => {
+    const w = world();
+    w.fake.metrics.ReplicationLatency = 3_000;
+    const { result } = await runRunbook({ kind: "switchover", to: EU, ...w });
+    assert.equal(result.status, "failed");
+    assert.equal(result.failure?.stepId, "drain.dynamodb");
+    assert.match(result.failure!.message, /latency 3.0 s > 1 s/);
+    // The target is not recorded as writer while DynamoDB may still carry the source's writes.
+    assert.ok(result.steps.find((s) => s.id === "writer.record")!.result === "not-run");
+    assert.deepEqual(w.fake.acceptingWrites(), []);
+  });
+
   for (const kind of ["switchover", "failover"] as const) {
     it(`${kind}: a crash at any journal write resumes to the same end state`, async () => {
       // Count the writes of an uninterrupted run first.

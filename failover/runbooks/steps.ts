@@ -1,5 +1,5 @@
 import { DrManifest } from "../../manifest";
-import { AdapterError, Region } from "../adapters/types";
+import { AdapterError, DynamoKeyValue, Region } from "../adapters/types";
 import { Step, StepConditionError, StepContext, VerifyResult } from "../engine/graph";
 import { isTransient } from "../engine/retry";
 import { claimRegions, releaseClaim } from "./claim";
@@ -516,27 +516,67 @@ export function drainAurora(c: Ctx): Step | undefined {
   });
 }
 
+/**
+ * DynamoDB has no "replicated up to" read. Two signals together, for each table (the control
+ * table included):
+ * - a drain marker item written in the source after the fence must be readable in the target
+ *   (strongly consistent): the table's replication has carried a write made after the fence;
+ *   a quiet table publishes no ReplicationLatency, and this still completes for it;
+ * - no ReplicationLatency datapoint whose period reaches past the fence may exceed the drain
+ *   threshold; datapoints from before the fence say nothing about the writes it cut off.
+ * DynamoDB does not promise cross-item order, so the marker is evidence, not proof; the
+ * latency bound covers the writes made in the minutes before the fence.
+ */
 export function drainDynamo(c: Ctx): Step {
-  const tables = replicatedTables(c.to);
+  const tables = [
+    ...c.to.stores.dynamodb,
+    ...(c.to.stores.controlTable ? [c.to.stores.controlTable] : []),
+  ];
+  let fencedAt: number | undefined;
+  const markerKey = (t: (typeof tables)[number], runId: string) => ({
+    [t.partitionKey]: keyValue(t.partitionKeyType ?? "S", `dr-drain#${runId}`, c.p.epoch),
+    ...(t.sortKey ? { [t.sortKey]: keyValue(t.sortKeyType ?? "S", "dr-drain", c.p.epoch) } : {}),
+  });
   return step({
     id: "drain.dynamodb",
     title: `Drain DynamoDB replication ${c.p.from} -> ${c.p.to} (${tables.length} tables)`,
     region: c.p.from,
     dependsOn: ["fence.source"],
-    budgetSeconds: 60,
+    budgetSeconds: 5,
     timeoutSeconds: 600,
-    pollSeconds: 10,
+    pollSeconds: 5,
+    run: async (ctx) => {
+      fencedAt = ctx.clock.now();
+      await Promise.all(
+        tables.map((t) =>
+          c.d.adapters.dynamodb.putDrainMarker(
+            c.p.from,
+            t.tableName,
+            markerKey(t, ctx.runId),
+            ctx.runId,
+          ),
+        ),
+      );
+    },
     verify: async (ctx) => {
-      for (const name of tables) {
+      const since = fencedAt ?? ctx.clock.now();
+      for (const t of tables) {
+        const arrived = await c.d.adapters.dynamodb.hasItem(
+          c.p.to,
+          t.tableName,
+          markerKey(t, ctx.runId),
+        );
+        if (!arrived)
+          return { ok: false, detail: `${t.tableName}: drain marker not in ${c.p.to} yet` };
         const lag = await c.d.adapters.cloudwatch.latestMetric(
           c.p.from,
-          dynamoLatencyQuery(name, c.p.to, ctx.clock.now()),
+          dynamoLatencyQuery(t.tableName, c.p.to, ctx.clock.now()),
         );
-        if (!lag) return { ok: false, detail: `${name}: no ReplicationLatency datapoint yet` };
-        if (lag.value / 1000 > c.p.thresholds.drainLagSeconds) {
+        const covers = lag !== undefined && lag.timestampMs + 60_000 > since;
+        if (covers && lag.value / 1000 > c.p.thresholds.drainLagSeconds) {
           return {
             ok: false,
-            detail: `${name}: latency ${seconds(lag.value)} > ${c.p.thresholds.drainLagSeconds} s`,
+            detail: `${t.tableName}: latency ${seconds(lag.value)} > ${c.p.thresholds.drainLagSeconds} s`,
           };
         }
       }
@@ -544,6 +584,13 @@ export function drainDynamo(c: Ctx): Step {
     },
     ifFailed: restoreHint(c),
   });
+}
+
+/** A drain marker's key value, in the key attribute's declared type. */
+function keyValue(type: "S" | "N" | "B", text: string, epoch: number): DynamoKeyValue {
+  if (type === "N") return { N: String(-(900_000_000_000 + epoch)) };
+  if (type === "B") return { B: new TextEncoder().encode(text) };
+  return { S: text };
 }
 
 export function drainMsk(c: Ctx): Step | undefined {
@@ -615,7 +662,8 @@ export function auroraPromote(c: Ctx, dependsOn: string[]): Step | undefined {
         if (c.unplanned) {
           await rds.failoverGlobalCluster(c.p.to, gid, aurora.clusterArn, { allowDataLoss: true });
         } else {
-          await rds.switchoverGlobalCluster(c.p.to, gid, aurora.clusterArn);
+          // AWS's guide calls SwitchoverGlobalCluster in the current primary's region.
+          await rds.switchoverGlobalCluster(c.p.from, gid, aurora.clusterArn);
         }
       } catch (e) {
         // A retried request whose first attempt did reach AWS: the operation is under way.
@@ -674,7 +722,11 @@ export function cacheFailover(c: Ctx, dependsOn: string[]): Step | undefined {
       const { ok, g, m } = await isPrimary();
       return { ok, detail: `${c.p.to} is ${m?.role ?? "not a member"}, datastore ${g.status}` };
     },
-    ifFailed: `The cache in ${c.p.to} may still be a read-only secondary. Resume to finish; caches refill from the database.`,
+    // A cache must never cost the service its writer: the database, traffic and unfence steps
+    // finish without it, and the report says what is left.
+    degradable:
+      `The cache in ${c.p.to} may still be a read-only secondary: cache writes there fail until it is promoted (reads and the database are unaffected). ` +
+      `Promote it once ElastiCache allows: aws elasticache failover-global-replication-group --region ${c.p.to} --global-replication-group-id ${gid} --primary-region ${c.p.to} --primary-replication-group-id ${rg}; 'failover status' shows its role.`,
   });
 }
 
@@ -836,7 +888,9 @@ export function trafficMove(c: Ctx, dependsOn: string[]): Step {
     pollSeconds: 10,
     run: act,
     verify: check,
-    ifFailed: `The database writer is ${c.p.to}; writer traffic may still go to ${c.p.from}, which is fenced and refuses writes. Resume now.`,
+    ifFailed: c.unplanned
+      ? `${c.p.from} is fenced; writer traffic may still go to it (it refuses writes) while ${c.p.to} is not yet open. Resume now.`
+      : `${c.p.from} is fenced and refuses writes; writer traffic may still go to it. The Aurora switchover may or may not have run yet ('failover status' shows the writer). Resume now.`,
   });
 }
 

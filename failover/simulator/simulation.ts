@@ -5,6 +5,7 @@ import {
   AdapterOptions,
   Clock,
   ConditionalWriteResult,
+  DynamoKeyValue,
   FenceRecord,
   MetricSample,
   RandomSource,
@@ -521,6 +522,14 @@ export class Simulation {
               holder: t.get(region, CLAIM_PK)?.value as RunClaim | undefined,
             };
           }),
+        putDrainMarker: (region, name, key, runId) =>
+          call("dynamodb", "PutItem", region, true, () => {
+            table("PutItem", region, name).put(region, keyString(key), { drMarker: runId });
+          }),
+        hasItem: (region, name, key) =>
+          call("dynamodb", "GetItem", region, false, () =>
+            table("GetItem", region, name).has(region, keyString(key)),
+          ),
         releaseRun: (region, name, claim) =>
           call("dynamodb", "PutItem", region, true, (): ConditionalWriteResult => {
             const t = table("PutItem", region, name);
@@ -703,6 +712,15 @@ export class Simulation {
     );
     return usable[0] ?? this.arcRegions[0];
   }
+}
+
+/** A table key as the simulator's tables (and the emulator) hold it: the partition key's value. */
+function keyString(key: Record<string, DynamoKeyValue>): string {
+  const first = Object.values(key)[0];
+  if (!first) return "";
+  if ("S" in first) return first.S;
+  if ("N" in first) return first.N;
+  return Buffer.from(first.B).toString("base64");
 }
 
 /** A promise that never settles: what a dead process's pending calls amount to. */

@@ -61,6 +61,8 @@ export class FakeAws {
   private cachePending?: { to: Region; polls: number };
   /** pk -> item, one map per region; writes replicate to live regions at once. */
   readonly control = new Map<Region, Map<string, WriterRecord | FenceRecord | RunClaim>>();
+  /** Drain markers written into data tables, `${region}|${table}|${key}`. */
+  readonly markers = new Set<string>();
   /** gate metric value per `${cell}@${region}`. */
   readonly gates = new Map<string, number>();
   readonly arc = new Map<string, RoutingControlState>();
@@ -343,6 +345,17 @@ export class FakeAws {
           self.writeControl(CLAIM_PK, claim);
           self.leave("DynamoDB", "PutItem", region);
           return { outcome: "claimed" };
+        },
+        async putDrainMarker(region, table, key) {
+          self.enter("DynamoDB", "PutItem", region, "drain-marker");
+          const id = `${table}|${JSON.stringify(key)}`;
+          for (const m of self.manifests)
+            if (!self.dead.has(m.region)) self.markers.add(`${m.region}|${id}`);
+          self.leave("DynamoDB", "PutItem", region);
+        },
+        async hasItem(region, table, key) {
+          self.enter("DynamoDB", "GetItem", region);
+          return self.markers.has(`${region}|${table}|${JSON.stringify(key)}`);
         },
         async releaseRun(region, _t, claim): Promise<ConditionalWriteResult> {
           self.enter("DynamoDB", "PutItem", region, CLAIM_PK);

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { mockClient } from "aws-sdk-client-mock";
+import { deferredMock } from "../../testing/deferredMock";
 import {
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
@@ -80,7 +80,7 @@ const euwArn = `arn:aws:rds:eu-west-1:${ACCT}:cluster:shop-euw1`;
 
 describe("AWS adapters (SDK v3, aws-sdk-client-mock)", () => {
   describe("RDS", () => {
-    const rds = mockClient(RDSClient);
+    const rds = deferredMock(RDSClient);
     beforeEach(() => rds.reset());
     after(() => rds.restore());
 
@@ -181,7 +181,7 @@ describe("AWS adapters (SDK v3, aws-sdk-client-mock)", () => {
   });
 
   describe("CloudWatch", () => {
-    const cw = mockClient(CloudWatchClient);
+    const cw = deferredMock(CloudWatchClient);
     beforeEach(() => cw.reset());
     after(() => cw.restore());
     const end = Date.parse("2026-11-22T03:00:00Z");
@@ -277,7 +277,7 @@ describe("AWS adapters (SDK v3, aws-sdk-client-mock)", () => {
   });
 
   describe("DynamoDB", () => {
-    const ddb = mockClient(DynamoDBClient);
+    const ddb = deferredMock(DynamoDBClient);
     beforeEach(() => ddb.reset());
     after(() => ddb.restore());
 
@@ -396,7 +396,7 @@ describe("AWS adapters (SDK v3, aws-sdk-client-mock)", () => {
   });
 
   describe("Kafka", () => {
-    const kafka = mockClient(KafkaClient);
+    const kafka = deferredMock(KafkaClient);
     beforeEach(() => kafka.reset());
     after(() => kafka.restore());
 
@@ -430,7 +430,7 @@ describe("AWS adapters (SDK v3, aws-sdk-client-mock)", () => {
   });
 
   describe("ElastiCache", () => {
-    const ec = mockClient(ElastiCacheClient);
+    const ec = deferredMock(ElastiCacheClient);
     beforeEach(() => ec.reset());
     after(() => ec.restore());
 
@@ -489,7 +489,7 @@ describe("AWS adapters (SDK v3, aws-sdk-client-mock)", () => {
   });
 
   describe("Route 53 (status reads only)", () => {
-    const r53 = mockClient(Route53Client);
+    const r53 = deferredMock(Route53Client);
     beforeEach(() => r53.reset());
     after(() => r53.restore());
 
@@ -511,7 +511,7 @@ describe("AWS adapters (SDK v3, aws-sdk-client-mock)", () => {
   });
 
   describe("ARC routing controls (data plane)", () => {
-    const arc = mockClient(Route53RecoveryClusterClient);
+    const arc = deferredMock(Route53RecoveryClusterClient);
     beforeEach(() => arc.reset());
     after(() => arc.restore());
     const endpoints = [
@@ -607,7 +607,7 @@ describe("AWS adapters (SDK v3, aws-sdk-client-mock)", () => {
   });
 
   describe("STS", () => {
-    const sts = mockClient(STSClient);
+    const sts = deferredMock(STSClient);
     beforeEach(() => sts.reset());
     after(() => sts.restore());
 

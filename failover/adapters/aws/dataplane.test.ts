@@ -379,7 +379,10 @@ describe("data plane only: every SDK command a failover sends", () => {
     assert.deepEqual([...r53Commands], ["GetHealthCheckStatus"]);
     for (const s of sent) assert.ok(s.command in ACTION_FOR_COMMAND, `policy covers ${s.command}`);
     assert.ok(!sent.some((s) => s.command === "FailoverGlobalCluster"));
-    assert.equal(sent.filter((s) => s.command === "SwitchoverGlobalCluster").length, 1);
+    const switchovers = sent.filter((s) => s.command === "SwitchoverGlobalCluster");
+    assert.equal(switchovers.length, 1);
+    // AWS's guide: SwitchoverGlobalCluster is called in the current primary's region.
+    assert.equal(switchovers[0].region, US);
   });
 });
 

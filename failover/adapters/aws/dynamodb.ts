@@ -167,6 +167,26 @@ export function awsDynamoDb(settings: ClientSettings = {}): DynamoDbAdapter {
         holder: r.current ? stripKey<RunClaim>(r.current) : undefined,
       };
     },
+    async putDrainMarker(region, tableName, key, runId) {
+      await call(settings, "DynamoDB", "PutItem", region, (o) =>
+        client(region).send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: { ...key, drMarker: { S: runId } },
+          }),
+          o,
+        ),
+      );
+    },
+    async hasItem(region, tableName, key) {
+      const out = await call(settings, "DynamoDB", "GetItem", region, (o) =>
+        client(region).send(
+          new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+          o,
+        ),
+      );
+      return out.Item !== undefined;
+    },
     async releaseRun(region, tableName, claim) {
       const r = await conditionalPut(
         region,
