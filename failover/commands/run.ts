@@ -337,7 +337,7 @@ export async function executeRun(
   } catch (e) {
     if (!(e instanceof ClaimHeldError)) throw e;
     throw new RunFailedError(
-      `${kind} ${params.from} -> ${params.to} not started: ${e.message}. Nothing was changed.`,
+      `${kind} ${params.from} -> ${params.to} ${resume ? `run ${runId} cannot resume` : "not started"}: ${e.message}. Nothing was changed${resume ? " by this attempt" : ""}.`,
       e.holder
         ? `wait for run ${e.holder.runId} to finish ('failover status' shows it); if it is dead, take over with '--abandon ${e.holder.runId}' from the journal that ran it, or from here.`
         : "check 'failover status', then retry.",
