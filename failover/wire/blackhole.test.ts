@@ -1,0 +1,112 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { FaultSpec } from "../emulator";
+import { converged, EU, statusBlock, US, WireFixture } from "./harness";
+
+/*
+ * us-east-1 black-holed (every service accepts the connection and never answers): `status`
+ * still reports within its per-read timeouts, and a failover to eu-west-1 finishes with one
+ * writer without sending a single request to us-east-1, credentials included.
+ */
+
+const BLACK_HOLE_US: FaultSpec[] = [{ type: "black-hole", region: US }];
+
+describe("wire: us-east-1 black-holed", function () {
+  this.timeout(60_000);
+  let fx: WireFixture;
+  beforeEach(async () => (fx = await WireFixture.start({ faults: BLACK_HOLE_US })));
+  afterEach(async () => fx.close());
+
+  it("status shows us-east-1 unreachable within 15 s; failover --to eu-west-1 sends nothing to us-east-1", async () => {
+    // The us-east-1 ARC endpoint is listed first: the failover must skip it.
+    const common = ["--manifest", fx.manifestDir, ...fx.arcEndpoints([US, "us-west-2", EU])];
+    const cwd = fx.workdir();
+
+    const status = await fx.run(["status", ...common], { cwd, timeoutMs: 30_000 });
+    assert.equal(status.code, 1, status.stderr);
+    assert.ok(status.ms < 15_000, `status took ${status.ms} ms`);
+    const us = statusBlock(status.stdout, US);
+    for (const line of ["aurora", "msk", "elasticache", "control"]) {
+      assert.match(us, new RegExp(`^  ${line} +UNREACHABLE`, "m"), us);
+    }
+    assert.match(statusBlock(status.stdout, EU), /^  aurora +secondary connected/m);
+
+    const since = await fx.mark();
+    const run = await fx.run(
+      ["failover", "--to", EU, "--allow-data-loss", "--yes", "--json", ...common],
+      { cwd, timeoutMs: 45_000 },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(JSON.parse(run.stdout).status, "succeeded");
+    const record = await fx.requests(since);
+    assert.deepEqual(
+      record.filter((r) => r.region === US),
+      [],
+      "requests to the black-holed region during the failover",
+    );
+    assert.equal(record.filter((r) => r.operation === "FailoverGlobalCluster").length, 1);
+    assert.deepEqual(await converged(fx, { from: US, to: EU, replicas: [EU] }), []);
+    assert.deepEqual(fx.writerViolations(), []);
+  });
+
+  it("--profile with a role profile whose region is us-east-1: AssumeRole goes to eu-west-1", async () => {
+    const cwd = fx.workdir();
+    const config = path.join(cwd, "aws-config");
+    const credentials = path.join(cwd, "aws-credentials");
+    fs.writeFileSync(
+      config,
+      [
+        "[profile base]",
+        "region = us-east-1",
+        "",
+        "[profile operator]",
+        "role_arn = arn:aws:iam::123456789012:role/dr-operator",
+        "source_profile = base",
+        "region = us-east-1",
+        "",
+      ].join("\n"),
+    );
+    fs.writeFileSync(
+      credentials,
+      ["[base]", "aws_access_key_id = AKIDBASE", "aws_secret_access_key = base-secret", ""].join(
+        "\n",
+      ),
+    );
+    // Only the profile may supply credentials: no keys in the environment.
+    const env = fx.env({
+      AWS_CONFIG_FILE: config,
+      AWS_SHARED_CREDENTIALS_FILE: credentials,
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+    });
+    const since = await fx.mark();
+    const run = await fx.run(
+      [
+        "failover",
+        "--to",
+        EU,
+        "--allow-data-loss",
+        "--yes",
+        "--profile",
+        "operator",
+        "--manifest",
+        fx.manifestDir,
+        ...fx.arcEndpoints(["us-west-2", EU]),
+      ],
+      { cwd, env, timeoutMs: 45_000 },
+    );
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    const record = await fx.requests(since);
+    assert.deepEqual(
+      record.filter((r) => r.region === US),
+      [],
+      "requests to us-east-1 (the profile's region), AssumeRole included",
+    );
+    assert.ok(
+      record.some((r) => r.region === EU && r.operation === "AssumeRole" && r.status === 200),
+      "credentials resolved through STS in eu-west-1",
+    );
+    assert.deepEqual(await converged(fx, { from: US, to: EU, replicas: [EU] }), []);
+  });
+});

@@ -1,0 +1,145 @@
+import { strict as assert } from "assert";
+import { FaultSpec } from "../emulator";
+import { converged, EU, Exit, US, WireFixture } from "./harness";
+
+/*
+ * Error replies the target region sends back: storms of throttling and 5xx the run must retry
+ * through within its budgets, and a cache the failover cannot promote, which must not cost the
+ * service its writer.
+ */
+
+interface ReportStep {
+  id: string;
+  result: string;
+  attempts: number;
+  elapsedSeconds?: number;
+}
+
+interface PlanStep {
+  id: string;
+  budgetSeconds: number;
+  timeoutSeconds: number;
+}
+
+function storm(throttling: number, internal: number): FaultSpec[] {
+  return [
+    { type: "error", region: EU, code: "ThrottlingException", rate: throttling },
+    { type: "error", region: EU, code: "InternalFailure", rate: internal },
+  ];
+}
+
+/** A switchover to eu-west-1 through `faults`, next to the plan's budgets (no AWS call). */
+async function switchoverThrough(faults: FaultSpec[]) {
+  const fx = await WireFixture.start({ faults });
+  try {
+    const common = ["--manifest", fx.manifestDir, ...fx.arcEndpoints(["us-west-2", EU])];
+    const cwd = fx.workdir();
+    const [run, plan] = await Promise.all([
+      fx.run(["switchover", "--to", EU, "--yes", "--json", ...common], { cwd, timeoutMs: 90_000 }),
+      fx.run(["plan", "switchover", "--to", EU, "--from", US, "--json", ...common], {
+        cwd,
+        timeoutMs: 30_000,
+      }),
+    ]);
+    const state = await converged(fx, { from: US, to: EU, replicas: [US, EU] });
+    return { run, plan, state, faulted: fx.emulator.log.list().filter((r) => r.fault).length };
+  } finally {
+    await fx.close();
+  }
+}
+
+function checkSucceededWithin(run: Exit, plan: Exit): ReportStep[] {
+  assert.equal(run.code, 0, run.stderr);
+  const report = JSON.parse(run.stdout) as { status: string; steps: ReportStep[] };
+  assert.equal(report.status, "succeeded");
+  const budgets = new Map(
+    (JSON.parse(plan.stdout) as { steps: PlanStep[] }).steps.map((s) => [s.id, s]),
+  );
+  for (const s of report.steps) {
+    const b = budgets.get(s.id);
+    if (!b || s.elapsedSeconds === undefined) continue;
+    // Retries back off 0.5, 1, 2 s...; a check that failed transiently waits one poll (<= 15 s).
+    const allowed = Math.min(b.timeoutSeconds, 3 * b.budgetSeconds + 20);
+    assert.ok(
+      s.elapsedSeconds <= allowed,
+      `${s.id} took ${s.elapsedSeconds} s (budget ${b.budgetSeconds} s, allowed ${allowed} s)`,
+    );
+  }
+  return report.steps;
+}
+
+describe("wire: error storms in the target region", function () {
+  this.timeout(120_000);
+
+  it("a switchover succeeds through throttling (5%) and InternalFailure (3%) in eu-west-1, retrying", async () => {
+    const { run, plan, state, faulted } = await switchoverThrough(storm(0.05, 0.03));
+    const steps = checkSucceededWithin(run, plan);
+    assert.ok(faulted > 0, "the emulator sent error replies");
+    const retried = steps.filter((s) => s.attempts > 1);
+    assert.ok(retried.length > 0, `no step retried: ${JSON.stringify(steps)}`);
+    assert.deepEqual(state, []);
+  });
+
+  // PRODUCT DEFECT (retries wrap whole multi-call operations, not each AWS call): with
+  // ThrottlingException at 0.3 and InternalFailure at 0.2 in eu-west-1, the switchover exits 1
+  // before it starts ("DynamoDB GetItem in eu-west-1 failed: ThrottlingException"): the
+  // pre-run read (commands/run.ts `bounded`, 4 attempts) re-runs 4 GetItems and a
+  // DescribeGlobalClusters together, which all succeed only (0.56)^5 = 5.5% of the time, and
+  // the runner's step retries (engine/runner.ts) re-run whole steps the same way. Kept as the
+  // statement of the correct behaviour; enable when AWS calls are retried one by one.
+  it.skip("a switchover succeeds through throttling (30%) and InternalFailure (20%) in eu-west-1", async () => {
+    const { run, plan, state } = await switchoverThrough(storm(0.3, 0.2));
+    checkSucceededWithin(run, plan);
+    assert.deepEqual(state, []);
+  });
+
+  it("failover: the cache refuses promotion (InvalidGlobalReplicationGroupState); the run is degraded, the service has its writer", async () => {
+    const fx = await WireFixture.start({
+      faults: [
+        { type: "black-hole", region: US },
+        {
+          type: "error",
+          region: EU,
+          service: "elasticache",
+          operation: "FailoverGlobalReplicationGroup",
+          code: "InvalidGlobalReplicationGroupState",
+          status: 400,
+          message: "Global replication group ldgnf-shop-global is not in a valid state",
+        },
+      ],
+    });
+    try {
+      const run = await fx.run(
+        [
+          "failover",
+          ...["--to", EU, "--allow-data-loss", "--yes", "--json"],
+          ...["--manifest", fx.manifestDir, ...fx.arcEndpoints(["us-west-2", EU])],
+        ],
+        { cwd: fx.workdir(), timeoutMs: 45_000 },
+      );
+      assert.equal(run.code, 0, run.stderr);
+      const report = JSON.parse(run.stdout) as {
+        status: string;
+        degraded: { stepId: string; message: string }[];
+      };
+      assert.equal(report.status, "succeeded");
+      assert.deepEqual(
+        report.degraded.map((d) => d.stepId),
+        ["cache.failover"],
+      );
+      assert.match(report.degraded[0].message, /InvalidGlobalReplicationGroupState/);
+      const record = fx.emulator.log.list();
+      assert.ok(
+        record.some((r) => r.operation === "FailoverGlobalReplicationGroup" && r.status === 400),
+        "the cache promotion was refused",
+      );
+      assert.deepEqual(await converged(fx, { from: US, to: EU, replicas: [EU] }), []);
+      const state = await fx.state();
+      assert.equal(state.aurora.writer, EU);
+      assert.equal(state.cache.primary, US, "the cache was not promoted");
+      assert.equal(state.regions[EU].acceptsWrites, true);
+    } finally {
+      await fx.close();
+    }
+  });
+});
