@@ -11,9 +11,9 @@ import { checkResumeHeader, isRunId, joinProblems, RUN_ID_EXAMPLE } from "../eng
 import { buildRunReport, renderRunMarkdown, RunReport } from "../engine/report";
 import { DEFAULT_RETRY, withRetry, withTimeout } from "../engine/retry";
 import { credentialRegionDependencies } from "../adapters/aws/profile";
-import { RunClaim } from "../adapters/types";
 import {
   ClaimHeldError,
+  claimFor,
   claimRegions,
   nextEpochIn,
   releaseClaim,
@@ -321,15 +321,7 @@ export async function executeRun(
 
   // One run at a time, across operators: the claim is a conditional write in the control
   // table (a resume re-takes its own claim). A held claim stops here, before any change.
-  const claim: RunClaim = {
-    runId,
-    epoch: params.epoch,
-    state: "active",
-    kind: params.kind,
-    from: params.from,
-    to: params.to,
-    updatedAt: new Date(deps.clock.now()).toISOString(),
-  };
+  const claim = claimFor(params, runId, "active", new Date(deps.clock.now()).toISOString());
   try {
     await bounded(deps, "claiming the run", () =>
       takeClaim(loaded.topology, loaded.adapters, claim, { takeOver: opts.abandon }),

@@ -11,6 +11,7 @@ import {
   nextEpochIn,
   resolveCurrentState,
   takeClaim,
+  claimFor,
   RunbookKind,
   RunbookParams,
 } from "../runbooks";
@@ -313,16 +314,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   const operator = async () => {
     let session: Session = sim.newSession();
     const takeRunClaim = (runId: string, p: RunbookParams, takeOver?: string) =>
-      withRetry(
-        () =>
-          takeClaim(
-            topology,
-            session.adapters,
-            { runId, epoch: p.epoch, state: "active", kind: p.kind, from: p.from, to: p.to },
-            { takeOver },
-          ),
-        { clock: session.clock, random: session.random },
-      );
+      withRetry(() => takeClaim(topology, session.adapters, claimFor(p, runId), { takeOver }), {
+        clock: session.clock,
+        random: session.random,
+      });
     const journalFor = (s: Session) => new CrashingJournal(disk, crashAt, counter, () => s.kill());
     const wait = (seconds: number) => k.sleep(seconds);
     timeline.push({ at: k.now, kind: "command", text: `failover ${command} --to ${to}` });

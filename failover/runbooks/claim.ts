@@ -1,6 +1,6 @@
 import { maxEpoch } from "../adapters/control";
 import { Adapters, Region, RunClaim } from "../adapters/types";
-import { RunbookKind } from "./context";
+import { RunbookKind, RunbookParams } from "./context";
 import { cell, Topology } from "./topology";
 
 /*
@@ -29,6 +29,17 @@ export class ClaimHeldError extends Error {
     );
     this.name = "ClaimHeldError";
   }
+}
+
+/** The claim a run with these params takes (or, with another state, releases). */
+export function claimFor(
+  params: Pick<RunbookParams, "kind" | "from" | "to" | "epoch">,
+  runId: string,
+  state: RunClaim["state"] = "active",
+  updatedAt?: string,
+): RunClaim {
+  const { kind, from, to, epoch } = params;
+  return { runId, epoch, state, kind, from, to, ...(updatedAt ? { updatedAt } : {}) };
 }
 
 /**

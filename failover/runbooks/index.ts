@@ -27,7 +27,14 @@ import {
 export * from "./context";
 export * from "./topology";
 export { resolveCurrentState, nextEpoch } from "./state";
-export { ClaimHeldError, claimRegions, nextEpochIn, releaseClaim, takeClaim } from "./claim";
+export {
+  ClaimHeldError,
+  claimFor,
+  claimRegions,
+  nextEpochIn,
+  releaseClaim,
+  takeClaim,
+} from "./claim";
 
 const present = (steps: (Step | undefined)[]): Step[] => steps.filter((s): s is Step => !!s);
 const ids = (steps: (Step | undefined)[]): string[] => present(steps).map((s) => s.id);

@@ -2,7 +2,7 @@ import { DrManifest } from "../../manifest";
 import { AdapterError, DynamoKeyValue, Region } from "../adapters/types";
 import { Step, StepConditionError, StepContext, VerifyResult } from "../engine/graph";
 import { isTransient } from "../engine/retry";
-import { claimRegions, releaseClaim } from "./claim";
+import { claimFor, claimRegions, releaseClaim } from "./claim";
 import { RunbookDeps, RunbookParams, step } from "./context";
 import {
   accountOf,
@@ -990,15 +990,11 @@ export function releaseRun(c: Ctx, dependsOn: string[]): Step {
     mutates: true,
     budgetSeconds: 1,
     run: async (ctx) => {
-      const lost = await releaseClaim(c.d.topology, c.d.adapters, {
-        runId: ctx.runId,
-        epoch: c.p.epoch,
-        state: "finished",
-        kind: c.p.kind,
-        from: c.p.from,
-        to: c.p.to,
-        updatedAt: isoAt(ctx),
-      });
+      const lost = await releaseClaim(
+        c.d.topology,
+        c.d.adapters,
+        claimFor(c.p, ctx.runId, "finished", isoAt(ctx)),
+      );
       if (lost.length > 0) {
         ctx.note(
           `another run has taken the claim in ${lost.join(", ")}; it was not released there`,

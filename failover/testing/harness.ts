@@ -10,8 +10,10 @@ import {
   nextEpoch,
   resolveCurrentState,
   RunbookKind,
+  claimFor,
   takeClaim,
 } from "../runbooks";
+
 import { FakeAws } from "./fakeAws";
 
 /** The sample pair, generated "now" so the staleness check passes. */
@@ -46,14 +48,7 @@ export async function runRunbook(o: {
   };
   const journal = o.journal ?? new MemoryJournalStore();
   const runId = o.runId ?? `${o.kind}-1`;
-  await takeClaim(topology, o.adapters, {
-    runId,
-    epoch: params.epoch,
-    state: "active",
-    kind: params.kind,
-    from: params.from,
-    to: params.to,
-  });
+  await takeClaim(topology, o.adapters, claimFor(params, runId));
   const result = await runSteps({
     runId,
     command: o.kind,
