@@ -315,6 +315,74 @@ describe("failover CLI (real argument parser, fake AWS)", () => {
     assert.equal(await f.run("switchover", "--to", "us-east-1", "--yes"), 2);
   });
 
+  it("a second operator is stopped by the run claim, and takes over a dead run with --abandon", async () => {
+    // Operator A's run stops half-way (its claim stays active); B works from another machine.
+    f.fake.fail("SwitchoverGlobalCluster", "AccessDeniedException");
+    assert.equal(await f.run("switchover", "--to", "eu-west-1", "--yes", "--journal-dir", "a"), 1);
+    const runA = /run (switchover-\S+)/.exec(f.stdout)![1];
+    const before = f.fake.stateChanges().length;
+    // Another machine, a minute later: its run ids differ (the fixture's randomness is fixed).
+    f.clock.advance(60_000);
+    assert.equal(await f.run("switchover", "--to", "eu-west-1", "--yes", "--journal-dir", "b"), 1);
+    assert.match(
+      f.stderr,
+      new RegExp(
+        `run ${runA} \\(switchover us-east-1 -> eu-west-1, epoch 2, active\\) holds the run claim`,
+      ),
+    );
+    assert.match(f.stderr, new RegExp(`--abandon ${runA}`));
+    assert.equal(f.fake.stateChanges().length, before, "the refused operator changed nothing");
+    // B takes the run over: A's claim is taken from A alone, and B's run completes.
+    assert.equal(
+      await f.run(
+        "switchover",
+        "--to",
+        "eu-west-1",
+        "--yes",
+        "--journal-dir",
+        "b",
+        "--abandon",
+        runA,
+      ),
+      0,
+      f.stderr,
+    );
+    assert.equal(f.fake.auroraWriter, "eu-west-1");
+    assert.deepEqual(f.fake.acceptingWrites(), ["eu-west-1"]);
+    // A cannot resume behind B's back: its claim is gone.
+    assert.equal(await f.run("switchover", "--resume", "--yes", "--journal-dir", "a"), 1);
+    assert.match(
+      f.stderr,
+      new RegExp(`run ${runA} cannot resume: run switchover-\\S+ .*holds the run claim`),
+    );
+  });
+
+  it("the RPO estimate reads AuroraGlobalDBRPOLag where published, else the replication lag", async () => {
+    f.fake.dead.add("us-east-1");
+    f.fake.metrics.AuroraGlobalDBRPOLag = 1200;
+    assert.equal(
+      await f.run("failover", "--to", "eu-west-1", "--allow-data-loss", "--yes", "--json"),
+      0,
+      f.stderr,
+    );
+    const report = JSON.parse(f.stdout);
+    assert.deepEqual(
+      [report.rpoEstimate.auroraSeconds, report.rpoEstimate.auroraMetric],
+      [1.2, "AuroraGlobalDBRPOLag"],
+    );
+    const g = new CliFixture();
+    try {
+      g.fake.dead.add("us-east-1");
+      assert.equal(
+        await g.run("failover", "--to", "eu-west-1", "--allow-data-loss", "--yes", "--json"),
+        0,
+      );
+      assert.equal(JSON.parse(g.stdout).rpoEstimate.auroraMetric, "AuroraGlobalDBReplicationLag");
+    } finally {
+      g.cleanup();
+    }
+  });
+
   it("a failover whose Aurora promotion already happened finishes the rest", async () => {
     f.fake.dead.add("us-east-1");
     f.fake.auroraWriter = "eu-west-1"; // promoted by hand in the console

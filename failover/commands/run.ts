@@ -453,9 +453,13 @@ function newRunId(
 ): string {
   const t = new Date(deps.clock.now()).toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
   for (;;) {
-    const r = Math.floor(deps.random() * 0xffffff)
-      .toString(16)
-      .padStart(6, "0");
+    // 48 random bits: two operators starting in the same second must not share an id, since
+    // a run re-takes a claim that carries its own id.
+    const hex = () =>
+      Math.floor(deps.random() * 0xffffff)
+        .toString(16)
+        .padStart(6, "0");
+    const r = hex() + hex();
     const id = `${kind}-${t}Z-${r}`;
     if (journal.read(id).length === 0) return id;
   }

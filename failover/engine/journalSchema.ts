@@ -13,7 +13,9 @@ import { formatPath } from "../../validation/issues";
  * (`switchover-20261122T030000Z-a1b2c3`). Ids become file names, so nothing else is accepted
  * where an id is read from the journal directory or from `--abandon`.
  */
-export const RUN_ID_PATTERN = /^(?:switchover|failover|failback|restore)-\d{8}T\d{6}Z-[0-9a-f]{6}$/;
+// 12 hex digits since run ids also name the run claim across operators (6 in older journals).
+export const RUN_ID_PATTERN =
+  /^(?:switchover|failover|failback|restore)-\d{8}T\d{6}Z-(?:[0-9a-f]{6}|[0-9a-f]{12})$/;
 
 export const RUN_ID_EXAMPLE = "switchover-20261122T030000Z-a1b2c3";
 
