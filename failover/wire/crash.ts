@@ -63,6 +63,9 @@ export async function crashTrial(spec: TrialSpec): Promise<TrialResult> {
   const faults: FaultSpec[] = spec.kind === "failover" ? [{ type: "outage", region: US }] : [];
   const fx = await WireFixture.start({ params: BUSY_WORKLOAD, seed: spec.seed, faults });
   try {
+    // The operator acts once the region has been gone longer than the application's writer
+    // lease, as docs/admission.md assumes (lease.test.ts shows what happens otherwise).
+    if (spec.kind === "failover") await fx.untilLeaseLapsed();
     const cwd = fx.workdir(spec.kind);
     const command =
       spec.kind === "switchover"

@@ -300,6 +300,12 @@ export class WireFixture {
     });
   }
 
+  /** Waits until the application's writer lease (a little more) has passed since the start. */
+  async untilLeaseLapsed(): Promise<void> {
+    const lease = this.emulator.sim.params.app.leaseSeconds;
+    while (this.emulator.seconds() < lease + 0.2) await sleep(20);
+  }
+
   /** Every moment the application accepted writes in two regions (the simulator's monitor). */
   writerViolations(): WriterViolation[] {
     return [...this.emulator.sim.workload.violations];
