@@ -273,6 +273,11 @@ export interface DynamoDbAdapter {
     key: Record<string, DynamoKeyValue>,
     runId: string,
   ): Promise<void>;
+  /**
+   * When `region`'s replica last heard from `of`: the `at` (epoch ms) of the `heartbeat#<of>`
+   * item the services' Heartbeat writes (admission/); undefined when there is none.
+   */
+  lastHeartbeat(region: Region, tableName: string, of: Region): Promise<number | undefined>;
   /** Whether `region`'s replica holds the item with `key` (strongly consistent read). */
   hasItem(region: Region, tableName: string, key: Record<string, DynamoKeyValue>): Promise<boolean>;
   /** Marks this run's claim finished or abandoned, if it still holds it. */

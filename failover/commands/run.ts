@@ -20,6 +20,7 @@ import {
   takeClaim,
 } from "../runbooks/claim";
 import { Approver, runSteps } from "../engine/runner";
+import { DEFAULT_WRITER_LEASE_SECONDS } from "../runbooks/steps";
 import {
   buildRunbook,
   cell,
@@ -52,6 +53,7 @@ export interface RunCommandOptions extends CommonOptions {
   reportDir: string;
   maxLagSeconds?: number;
   drainLagSeconds?: number;
+  writerLeaseSeconds?: number;
 }
 
 /** What the journal's run-started event holds: the runbook params plus the manifests. */
@@ -98,6 +100,14 @@ export function addRunOptions(cmd: Command, kind: RunbookKind): Command {
         "--drain-lag-seconds <s>",
         "drain: wait until Aurora/DynamoDB lag is at most this (default: 1)",
       ).argParser(num("--drain-lag-seconds")),
+    );
+  }
+  if (kind === "failover") {
+    cmd.addOption(
+      new Option(
+        "--writer-lease-seconds <s>",
+        "the writer lease your services give WriteAdmission (default: 3): the target is recorded as writer only once the failed region's lease has run out",
+      ).argParser(num("--writer-lease-seconds")),
     );
   }
   // Accepted by every run command so that a wrong use gets a clear message, not "unknown option".
@@ -304,6 +314,9 @@ export async function executeRun(
       maxLagSeconds: opts.maxLagSeconds ?? target.targets.rpoSeconds,
       drainLagSeconds: opts.drainLagSeconds ?? 1,
       drainMessages: 0,
+      ...(kind === "failover"
+        ? { writerLeaseSeconds: opts.writerLeaseSeconds ?? DEFAULT_WRITER_LEASE_SECONDS }
+        : {}),
     };
     // Every region the run will claim in, so that no replica holds a higher epoch.
     const claimed = claimRegions(runKind, from, to, topology.regions);

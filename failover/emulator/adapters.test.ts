@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
 import * as aws from "../adapters/aws";
 import { AwsAdapters } from "../adapters/aws";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { Heartbeat } from "../../admission";
 import { AdapterError, Adapters } from "../adapters/types";
 import { ACCOUNT, EU, eventually, Fixture, ROUTING_CONTROL, US } from "./testing";
 
@@ -151,38 +153,41 @@ describe("emulator: the real AWS adapters, at the wire", () => {
     assert.deepEqual(await ddb.putWriter(EU, control, { region: EU, epoch: 7, runId: "wire-1" }), {
       outcome: "written",
     });
-    // Other methods this adapter may have (the run claim), called with a claim at the epoch.
-    const more = ddb as unknown as Record<
-      string,
-      (...a: unknown[]) => Promise<{ outcome: string }>
-    >;
+    // The run claim, taken and released at the epoch.
     const claim = {
       runId: "wire-1",
       epoch: 7,
-      state: "active",
+      state: "active" as const,
       kind: "switchover",
       from: US,
       to: EU,
     };
-    if (typeof more.claimRun === "function") {
-      assert.deepEqual(await more.claimRun(EU, control, claim), { outcome: "claimed" });
-    }
-    if (typeof more.releaseRun === "function") {
-      assert.deepEqual(await more.releaseRun(EU, control, { ...claim, state: "finished" }), {
-        outcome: "written",
-      });
-    }
+    assert.deepEqual(await ddb.claimRun(EU, control, claim), { outcome: "claimed" });
+    assert.deepEqual(await ddb.releaseRun(EU, control, { ...claim, state: "finished" }), {
+      outcome: "written",
+    });
     // The drain marker: written into a data table in one region, seen in the other's replica.
-    if (typeof more.putDrainMarker === "function" && typeof more.hasItem === "function") {
-      const key = { pk: { S: "drain#wire-1" } };
-      await more.putDrainMarker(US, "shop-orders", key, "wire-1");
-      assert.equal(await more.hasItem(US, "shop-orders", key), true);
-      await eventually(
-        async () => ((await more.hasItem(EU, "shop-orders", key)) ? true : undefined),
-        "the drain marker to replicate",
-      );
-      assert.equal(await more.hasItem(EU, "shop-orders", { pk: { S: "drain#none" } }), false);
+    const key = { pk: { S: "drain#wire-1" } };
+    await ddb.putDrainMarker(US, "shop-orders", key, "wire-1");
+    assert.equal(await ddb.hasItem(US, "shop-orders", key), true);
+    await eventually(
+      async () => ((await ddb.hasItem(EU, "shop-orders", key)) ? true : undefined),
+      "the drain marker to replicate",
+    );
+    assert.equal(await ddb.hasItem(EU, "shop-orders", { pk: { S: "drain#none" } }), false);
+    // The services' heartbeat (admission/), written in us-east-1, heard in eu-west-1.
+    assert.equal(await ddb.lastHeartbeat(EU, control, US), undefined);
+    const client = new DynamoDBClient({ region: US });
+    try {
+      await new Heartbeat({ region: US, tableName: control, dynamodb: client }).beat();
+    } finally {
+      client.destroy();
     }
+    const heard = await eventually(
+      async () => await ddb.lastHeartbeat(EU, control, US),
+      "the heartbeat to replicate",
+    );
+    assert.ok(Math.abs(heard - Date.now()) < 10_000);
     // Written in eu-west-1, read back in us-east-1 once the global table replicated it.
     const seen = await eventually(async () => {
       const s = await ddb.readControl(US, control, [US, EU]);

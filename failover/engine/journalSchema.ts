@@ -124,6 +124,7 @@ export const journaledParamsSchema = z.object({
       maxLagSeconds: nonNegative,
       drainLagSeconds: nonNegative,
       drainMessages: nonNegative,
+      writerLeaseSeconds: nonNegative.optional(),
     },
     { error: "must hold maxLagSeconds, drainLagSeconds and drainMessages." },
   ),

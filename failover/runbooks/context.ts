@@ -16,6 +16,12 @@ export interface Thresholds {
   drainLagSeconds: number;
   /** Drain: MSK replicator backlog must fall to this many messages. Defaults to 0. */
   drainMessages: number;
+  /**
+   * Failover: the writer lease the services give `WriteAdmission` (admission/). The target is
+   * recorded as writer only once the failed region's lease has run out as seen in the target,
+   * or its services would refuse every write. Defaults to 3 s (the library's default).
+   */
+  writerLeaseSeconds?: number;
 }
 
 /**

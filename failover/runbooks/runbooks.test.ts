@@ -191,6 +191,27 @@ describe("runbooks against the fake AWS", () => {
     assert.equal(journal.active(), undefined);
   });
 
+  it("failover records the writer only once the failed region's writer lease ran out in the target", async () => {
+    const w = world();
+    w.fake.dead.add(US);
+    // eu-west-1 last heard from us-east-1 just now (the services' heartbeat item).
+    w.fake.heartbeats.set(EU, w.clock.now());
+    const lostAt = w.clock.now();
+    const { result } = await runRunbook({ kind: "failover", to: EU, ...w });
+    assert.equal(result.status, "succeeded", JSON.stringify(result.failure));
+    const writer = result.steps.find((s) => s.id === "writer.record")!;
+    // Default lease 3 s plus 1 s for the clocks: never written inside the old writer's lease.
+    assert.ok(
+      writer.finishedAt! >= lostAt + 4_000,
+      `written at +${writer.finishedAt! - lostAt} ms`,
+    );
+    assert.match(
+      writer.notes.join("\n"),
+      /writer lease to run out as seen in eu-west-1 \(last heartbeat \+ 3 s\)/,
+    );
+    assert.deepEqual(w.fake.acceptingWrites(), [EU]);
+  });
+
   it("drain.dynamodb: a quiet table (no ReplicationLatency at all) drains through its marker", async () => {
     const w = world();
     w.fake.metrics.ReplicationLatency = undefined;

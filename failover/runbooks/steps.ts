@@ -96,7 +96,9 @@ export function preflightIdentity(c: Ctx): Step {
         }
       }
       ctx.note(`acting as ${ids[0].arn}`);
-      return { account: want, arn: ids[0].arn };
+      // When the run first acted on its view of the world: a failover's writer lease wait
+      // counts from here (see writerRecord).
+      return { account: want, arn: ids[0].arn, checkedAt: ctx.clock.now() };
     },
   });
 }
@@ -455,6 +457,7 @@ export function writerRecord(c: Ctx, dependsOn: string[]): Step {
       return ownedByThisRun(w, c.p.epoch, ctx.runId, "the writer item") && w!.region === c.p.to;
     },
     run: async (ctx) => {
+      if (c.unplanned) await awaitSourceLease(c, ctx);
       const r = await c.d.adapters.dynamodb.putWriter(c.p.to, controlTable(c), {
         region: c.p.to,
         epoch: c.p.epoch,
@@ -477,6 +480,33 @@ export function writerRecord(c: Ctx, dependsOn: string[]): Step {
     },
     ifFailed: `The database has moved to ${c.p.to}; both regions are fenced, so nothing accepts writes. Resume now.`,
   });
+}
+
+export const DEFAULT_WRITER_LEASE_SECONDS = 3;
+/** Margin for the clocks of the operator's machine and the services (NTP keeps them closer). */
+const LEASE_MARGIN_MS = 1_000;
+
+/**
+ * Failover only. A service admits writes while a peer is silent only if its writer item was
+ * written after it lost that peer plus the writer lease (admission/: the old writer has stopped
+ * by then). Record the target too early and its services refuse every write until the failed
+ * region returns, although the run "succeeded". So the writer item waits until the failed
+ * region's last heartbeat seen in the target (or, with no heartbeat items, the start of this
+ * run, when the region was already down) plus the lease has passed. Aurora's failover usually
+ * takes far longer than the lease, so this rarely waits.
+ */
+async function awaitSourceLease(c: Ctx, ctx: StepContext): Promise<void> {
+  const leaseMs = (c.p.thresholds.writerLeaseSeconds ?? DEFAULT_WRITER_LEASE_SECONDS) * 1000;
+  const started = (ctx.outputs["preflight.identity"] as { checkedAt?: number } | undefined)
+    ?.checkedAt;
+  const heard = await c.d.adapters.dynamodb.lastHeartbeat(c.p.to, controlTable(c), c.p.from);
+  const lostAt = Math.max(heard ?? 0, started ?? ctx.clock.now());
+  const waitMs = lostAt + leaseMs + LEASE_MARGIN_MS - ctx.clock.now();
+  if (waitMs <= 0) return;
+  ctx.note(
+    `waiting ${(waitMs / 1000).toFixed(1)} s for ${c.p.from}'s writer lease to run out as seen in ${c.p.to} (${heard !== undefined ? "last heartbeat" : "run start"} + ${leaseMs / 1000} s)`,
+  );
+  await ctx.clock.sleep(waitMs, ctx.signal);
 }
 
 function restoreHint(c: Ctx): string {

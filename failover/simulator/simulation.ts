@@ -526,6 +526,12 @@ export class Simulation {
           call("dynamodb", "PutItem", region, true, () => {
             table("PutItem", region, name).put(region, keyString(key), { drMarker: runId });
           }),
+        // The simulated services model heartbeats as link state, not as items.
+        lastHeartbeat: (region, name) =>
+          call("dynamodb", "GetItem", region, false, () => {
+            table("GetItem", region, name);
+            return undefined;
+          }),
         hasItem: (region, name, key) =>
           call("dynamodb", "GetItem", region, false, () =>
             table("GetItem", region, name).has(region, keyString(key)),

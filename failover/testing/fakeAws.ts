@@ -61,6 +61,8 @@ export class FakeAws {
   private cachePending?: { to: Region; polls: number };
   /** pk -> item, one map per region; writes replicate to live regions at once. */
   readonly control = new Map<Region, Map<string, WriterRecord | FenceRecord | RunClaim>>();
+  /** `heartbeat#<source>` as each region's replica holds it (epoch ms); none by default. */
+  readonly heartbeats = new Map<Region, number>();
   /** Drain markers written into data tables, `${region}|${table}|${key}`. */
   readonly markers = new Set<string>();
   /** gate metric value per `${cell}@${region}`. */
@@ -352,6 +354,10 @@ export class FakeAws {
           for (const m of self.manifests)
             if (!self.dead.has(m.region)) self.markers.add(`${m.region}|${id}`);
           self.leave("DynamoDB", "PutItem", region);
+        },
+        async lastHeartbeat(region) {
+          self.enter("DynamoDB", "GetItem", region);
+          return self.heartbeats.get(region);
         },
         async hasItem(region, table, key) {
           self.enter("DynamoDB", "GetItem", region);

@@ -20,20 +20,16 @@ describe("wire: a failover faster than the writer lease", function () {
   );
   afterEach(async () => fx.close());
 
-  // PRODUCT DEFECT (failover/runbooks/steps.ts: writer.record and verify do not account for
-  // the writer lease): `failover failover --to eu-west-1 --allow-data-loss --yes` started right
-  // after us-east-1 went down exits 0 ("verify: eu-west-1 is the only writer"), but its writer
-  // item is recorded less than leaseSeconds after eu-west-1 last heard from us-east-1, so once
-  // that lease runs out the application in eu-west-1 refuses every write ("writer lease
-  // lapsed ... the writer item was written 0.6 s before that loss plus the lease") until
-  // us-east-1 returns: no region writes, and the run said it succeeded. Expected: the run
-  // records the writer only once the source's lease has lapsed as seen in the target (or
-  // re-records it then), or verify fails naming the lease. Enable when it does.
-  it.skip("the target accepts writes after the run, once the old writer's lease has run out", async () => {
+  // The run records the target as writer only once us-east-1's writer lease has run out as
+  // seen in eu-west-1 (here: the run's start, the emulator's services keep no heartbeat items,
+  // plus the 6 s lease), so the target's services admit writes when the run ends. Before, the
+  // writer item was recorded inside the lease and eu-west-1 refused every write until
+  // us-east-1 returned, although the run had said it succeeded.
+  it("the target accepts writes after the run, once the old writer's lease has run out", async () => {
     const run = await fx.run(
       [
         "failover",
-        ...["--to", EU, "--allow-data-loss", "--yes"],
+        ...["--to", EU, "--allow-data-loss", "--yes", "--writer-lease-seconds", "6"],
         ...["--manifest", fx.manifestDir, ...fx.arcEndpoints(["us-west-2", EU])],
       ],
       { cwd: fx.workdir(), timeoutMs: 45_000 },

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { deferredMock } from "../../testing/deferredMock";
+import { CALL_ATTEMPTS } from "./client";
 import {
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
@@ -131,7 +132,8 @@ describe("AWS adapters (SDK v3, aws-sdk-client-mock)", () => {
       });
       const [client] = await clientsOf(rds);
       assert.equal(client.region, "eu-west-1");
-      assert.equal(client.maxAttempts, 1, "the engine owns retries");
+      // A call retries its own throttles and 5xx (within its deadline); the engine retries steps.
+      assert.equal(client.maxAttempts, CALL_ATTEMPTS);
     });
 
     it("sends SwitchoverGlobalCluster and FailoverGlobalCluster with AllowDataLoss", async () => {

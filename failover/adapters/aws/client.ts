@@ -23,6 +23,8 @@ export interface ClientSettings {
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** Attempts per AWS call (the SDK's standard retry: jittered backoff, a retry quota). */
+export const CALL_ATTEMPTS = 3;
 
 const deadlineOf = (s: ClientSettings) => s.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
 
@@ -91,9 +93,11 @@ export function clientConfig(region: Region, s: ClientSettings) {
   const requestHandler = httpHandler(deadlineOf(s));
   return {
     region,
-    // The engine owns retries (with jitter, journaled, on the virtual clock in drills); SDK
-    // retries underneath would multiply them.
-    maxAttempts: 1,
+    // A call's throttles, 5xx replies and resets are retried here, one call at a time, within
+    // the call's deadline (the AbortSignal spans every attempt, so a black-holed endpoint still
+    // costs one deadline). The engine retries whole steps on top: a step that reads five items
+    // must not fail because one of them was throttled once.
+    maxAttempts: CALL_ATTEMPTS,
     requestHandler,
     credentials: credentialsFor(region, s, requestHandler),
   };

@@ -178,6 +178,10 @@ export function awsDynamoDb(settings: ClientSettings = {}): DynamoDbAdapter {
         ),
       );
     },
+    async lastHeartbeat(region, tableName, of) {
+      const item = await getItem(region, tableName, `heartbeat#${of}`);
+      return typeof item?.at === "number" ? item.at : undefined;
+    },
     async hasItem(region, tableName, key) {
       const out = await call(settings, "DynamoDB", "GetItem", region, (o) =>
         client(region).send(
