@@ -52,11 +52,14 @@ const PIN = [
 describe("wire: ARC endpoints that fail", function () {
   this.timeout(60_000);
   let fx: WireFixture | undefined;
-  afterEach(async () => fx?.close());
+  afterEach(async () => {
+    await fx?.close();
+    fx = undefined;
+  });
 
   /** A failover whose ARC endpoints are us-east-1's, then us-west-2 at `first`, then Tokyo's. */
   async function failoverWithFirstEndpoint(
-    first: (fx: WireFixture) => Promise<string>,
+    first: (started: WireFixture) => Promise<string>,
     faults: FaultSpec[],
   ) {
     fx = await WireFixture.start({
@@ -103,7 +106,7 @@ describe("wire: ARC endpoints that fail", function () {
 
   it("the first endpoint tried resets the connection: the controls flip through the next", async () => {
     const record = await failoverWithFirstEndpoint(
-      async (fx) => fx.emulator.endpoints()["us-west-2"],
+      async (started) => started.emulator.endpoints()["us-west-2"],
       [{ type: "reset", region: "us-west-2", service: "route53-recovery-cluster" }],
     );
     // Every ARC call tried us-west-2 first (reset), then Tokyo.

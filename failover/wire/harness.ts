@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { DrManifest } from "../../manifest";
 import { Emulator, FaultSpec, RequestRecord } from "../emulator";
+import { FileJournalStore, summarize } from "../engine/journal";
 import { testManifests } from "../emulator/testing";
 import { ParamOverrides } from "../simulator/params";
 import { WriterViolation } from "../simulator/workload";
@@ -389,15 +390,13 @@ export function activeRun(cwd: string): string | undefined {
 
 /** Whether the journal in `cwd` records a run that finished successfully. */
 export function finishedRun(cwd: string): boolean {
-  const dir = path.join(cwd, ".failover", "runs");
-  if (!fs.existsSync(dir)) return false;
+  const dir = path.join(cwd, ".failover");
+  if (!fs.existsSync(path.join(dir, "runs"))) return false;
+  const journal = new FileJournalStore(dir);
   return fs
-    .readdirSync(dir)
-    .some((f) => /"type":"run-finished","at":\d+,"status":"succeeded"/.test(readText(dir, f)));
-}
-
-function readText(dir: string, file: string): string {
-  return fs.readFileSync(path.join(dir, file), "utf8").replace(/\s/g, "");
+    .readdirSync(path.join(dir, "runs"))
+    .map((f) => summarize(journal.read(f.replace(/\.jsonl$/, ""))).status)
+    .includes("succeeded");
 }
 
 export interface Recovery {
