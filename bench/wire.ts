@@ -16,7 +16,7 @@
  * Not part of `npm test`. Exits 1 if any crash run violated a property.
  */
 import { seededRandom } from "../failover/engine/clock";
-import { crashTrial, TrialKind, TrialResult } from "../failover/wire/crash";
+import { crashTrial, TrialKind, TrialResult, trialProblems } from "../failover/wire/crash";
 import { FaultSpec } from "../failover/emulator";
 import { EU, median, US, WireFixture } from "../failover/wire/harness";
 
@@ -79,17 +79,6 @@ async function commandFigures(): Promise<void> {
   }
 }
 
-function problems(r: TrialResult): string[] {
-  const out: string[] = [];
-  if (r.recoveryExit !== 0) out.push(`recovery exited ${r.recoveryExit}`);
-  if (r.convergence.length) out.push(`not converged: ${r.convergence.join("; ")}`);
-  if (r.violations.length) out.push(`two writers: ${r.violations.slice(0, 3).join("; ")}`);
-  if (r.lost.length) out.push(`lost acknowledged writes: ${r.lost.join("; ")}`);
-  const want = r.kind === "switchover" ? "SwitchoverGlobalCluster" : "FailoverGlobalCluster";
-  if (r.promotions.join() !== want) out.push(`promotions: [${r.promotions.join(", ")}]`);
-  return out;
-}
-
 async function crashFigures(runs: number, seed: number, concurrency: number): Promise<boolean> {
   const random = seededRandom(seed);
   const specs = Array.from({ length: runs }, (_, i) => ({
@@ -108,7 +97,7 @@ async function crashFigures(runs: number, seed: number, concurrency: number): Pr
       while (next < specs.length) {
         const r = await crashTrial(specs[next++]);
         results.push(r);
-        const p = problems(r);
+        const p = trialProblems(r);
         if (p.length) {
           bad.push({ r, problems: p });
           console.log(

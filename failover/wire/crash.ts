@@ -1,6 +1,5 @@
 import * as path from "path";
 import { FileJournalStore, summarize } from "../engine/journal";
-import { FaultSpec } from "../emulator";
 import {
   BUSY_WORKLOAD,
   converged,
@@ -53,24 +52,34 @@ export interface TrialResult extends TrialSpec {
 }
 
 /** How long after "Starting run" a run of each kind is still under way (without load). */
-const RUN_WINDOW_MS: Record<TrialKind, number> = { switchover: 3500, failover: 2000 };
+const RUN_WINDOW_MS: Record<TrialKind, number> = { switchover: 3500, failover: 2500 };
+/**
+ * The services' writer lease in failover trials (the emulator's application and
+ * `--writer-lease-seconds`): short, so that the run's wait for it does not dominate the trial.
+ */
+const FAILOVER_LEASE_SECONDS = 1;
 /** From spawn to "Starting run", roughly, for `early` trials. */
 const START_WINDOW_MS = 3000;
 
 export async function crashTrial(spec: TrialSpec): Promise<TrialResult> {
   const started = Date.now();
   // A failover is for a region that is down: us-east-1 is out for the whole trial.
-  const faults: FaultSpec[] = spec.kind === "failover" ? [{ type: "outage", region: US }] : [];
-  const fx = await WireFixture.start({ params: BUSY_WORKLOAD, seed: spec.seed, faults });
+  const failover = spec.kind === "failover";
+  const fx = await WireFixture.start({
+    params: failover
+      ? { ...BUSY_WORKLOAD, app: { leaseSeconds: FAILOVER_LEASE_SECONDS } }
+      : BUSY_WORKLOAD,
+    seed: spec.seed,
+    faults: failover ? [{ type: "outage", region: US }] : [],
+  });
   try {
-    // The operator acts once the region has been gone longer than the application's writer
-    // lease, as docs/admission.md assumes (lease.test.ts shows what happens otherwise).
-    if (spec.kind === "failover") await fx.untilLeaseLapsed();
     const cwd = fx.workdir(spec.kind);
-    const command =
-      spec.kind === "switchover"
-        ? ["switchover", "--to", EU, "--yes"]
-        : ["failover", "--to", EU, "--allow-data-loss", "--yes"];
+    const command = failover
+      ? [
+          ...["failover", "--to", EU, "--allow-data-loss", "--yes"],
+          ...["--writer-lease-seconds", String(FAILOVER_LEASE_SECONDS)],
+        ]
+      : ["switchover", "--to", EU, "--yes"];
     const common = ["--manifest", fx.manifestDir, ...fx.arcEndpoints(["us-west-2", EU])];
     const since = await fx.mark();
     const sampled: string[] = [];
@@ -135,6 +144,18 @@ export async function crashTrial(spec: TrialSpec): Promise<TrialResult> {
   } finally {
     await fx.close();
   }
+}
+
+/** What a trial got wrong: empty when the run ended converged, one writer, nothing lost. */
+export function trialProblems(r: TrialResult): string[] {
+  const out: string[] = [];
+  if (r.recoveryExit !== 0) out.push(`recovery exited ${r.recoveryExit}`);
+  if (r.convergence.length) out.push(`not converged: ${r.convergence.join("; ")}`);
+  if (r.violations.length) out.push(`two writers: ${r.violations.slice(0, 3).join("; ")}`);
+  if (r.lost.length) out.push(`lost acknowledged writes: ${r.lost.join("; ")}`);
+  const want = r.kind === "switchover" ? "SwitchoverGlobalCluster" : "FailoverGlobalCluster";
+  if (r.promotions.join() !== want) out.push(`promotions: [${r.promotions.join(", ")}]`);
+  return out;
 }
 
 /** Samples the emulator's state every 25 ms; records any moment two regions accept writes. */

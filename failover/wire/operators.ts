@@ -8,13 +8,10 @@ import { converged, EU, promotions, US, WireFixture } from "./harness";
  * that holds the claim.
  */
 
-describe("wire: two operators switch over at once", function () {
-  this.timeout(60_000);
-  let fx: WireFixture;
-  before(async () => (fx = await WireFixture.start()));
-  after(async () => fx.close());
-
-  it("exactly one succeeds and promotes Aurora once; the other exits 1 naming the winner's run", async () => {
+/** Exactly one succeeds and promotes Aurora once; the other exits 1 naming the winner's run. */
+export async function twoOperatorsAtOnce(): Promise<void> {
+  const fx = await WireFixture.start();
+  try {
     const common = ["--manifest", fx.manifestDir, ...fx.arcEndpoints(["us-west-2", EU])];
     const since = await fx.mark();
     const [a, b] = ["alice", "bob"].map((name) =>
@@ -22,7 +19,7 @@ describe("wire: two operators switch over at once", function () {
         cwd: fx.workdir(name),
       }),
     );
-    const exits = await Promise.all([a.wait(45_000), b.wait(45_000)]);
+    const exits = await Promise.all([a.wait(60_000), b.wait(60_000)]);
     const codes = exits.map((e) => e.code).sort();
     assert.deepEqual(codes, [0, 1], exits.map((e) => e.stderr).join("\n---\n"));
     const winner = exits.find((e) => e.code === 0)!;
@@ -49,5 +46,7 @@ describe("wire: two operators switch over at once", function () {
       assert.equal(state.controlTable.items[r].writer?.runId, report.runId, `${r} writer item`);
     }
     assert.deepEqual(fx.writerViolations(), []);
-  });
-});
+  } finally {
+    await fx.close();
+  }
+}

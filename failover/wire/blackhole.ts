@@ -12,13 +12,10 @@ import { converged, EU, statusBlock, US, WireFixture } from "./harness";
 
 const BLACK_HOLE_US: FaultSpec[] = [{ type: "black-hole", region: US }];
 
-describe("wire: us-east-1 black-holed", function () {
-  this.timeout(60_000);
-  let fx: WireFixture;
-  beforeEach(async () => (fx = await WireFixture.start({ faults: BLACK_HOLE_US })));
-  afterEach(async () => fx.close());
-
-  it("status shows us-east-1 unreachable within 15 s; failover --to eu-west-1 sends nothing to us-east-1", async () => {
+/** `status` shows us-east-1 unreachable within 15 s; the failover sends it nothing. */
+export async function statusThenFailover(): Promise<void> {
+  const fx = await WireFixture.start({ faults: BLACK_HOLE_US });
+  try {
     // The us-east-1 ARC endpoint is listed first: the failover must skip it.
     const common = ["--manifest", fx.manifestDir, ...fx.arcEndpoints([US, "us-west-2", EU])];
     const cwd = fx.workdir();
@@ -30,12 +27,12 @@ describe("wire: us-east-1 black-holed", function () {
     for (const line of ["aurora", "msk", "elasticache", "control"]) {
       assert.match(us, new RegExp(`^  ${line} +UNREACHABLE`, "m"), us);
     }
-    assert.match(statusBlock(status.stdout, EU), /^  aurora +secondary connected/m);
+    assert.match(statusBlock(status.stdout, EU), /^ {2}aurora +secondary connected/m);
 
     const since = await fx.mark();
     const run = await fx.run(
       ["failover", "--to", EU, "--allow-data-loss", "--yes", "--json", ...common],
-      { cwd, timeoutMs: 45_000 },
+      { cwd, timeoutMs: 60_000 },
     );
     assert.equal(run.code, 0, run.stderr);
     assert.equal(JSON.parse(run.stdout).status, "succeeded");
@@ -48,9 +45,15 @@ describe("wire: us-east-1 black-holed", function () {
     assert.equal(record.filter((r) => r.operation === "FailoverGlobalCluster").length, 1);
     assert.deepEqual(await converged(fx, { from: US, to: EU, replicas: [EU] }), []);
     assert.deepEqual(fx.writerViolations(), []);
-  });
+  } finally {
+    await fx.close();
+  }
+}
 
-  it("--profile with a role profile whose region is us-east-1: AssumeRole goes to eu-west-1", async () => {
+/** `--profile operator`, a role profile whose region is us-east-1: AssumeRole goes to eu-west-1. */
+export async function roleProfileInFailedRegion(): Promise<void> {
+  const fx = await WireFixture.start({ faults: BLACK_HOLE_US });
+  try {
     const cwd = fx.workdir();
     const config = path.join(cwd, "aws-config");
     const credentials = path.join(cwd, "aws-credentials");
@@ -84,17 +87,10 @@ describe("wire: us-east-1 black-holed", function () {
     const run = await fx.run(
       [
         "failover",
-        "--to",
-        EU,
-        "--allow-data-loss",
-        "--yes",
-        "--profile",
-        "operator",
-        "--manifest",
-        fx.manifestDir,
-        ...fx.arcEndpoints(["us-west-2", EU]),
+        ...["--to", EU, "--allow-data-loss", "--yes", "--profile", "operator"],
+        ...["--manifest", fx.manifestDir, ...fx.arcEndpoints(["us-west-2", EU])],
       ],
-      { cwd, env, timeoutMs: 45_000 },
+      { cwd, env, timeoutMs: 60_000 },
     );
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
     const record = await fx.requests(since);
@@ -108,5 +104,7 @@ describe("wire: us-east-1 black-holed", function () {
       "credentials resolved through STS in eu-west-1",
     );
     assert.deepEqual(await converged(fx, { from: US, to: EU, replicas: [EU] }), []);
-  });
-});
+  } finally {
+    await fx.close();
+  }
+}

@@ -29,8 +29,8 @@ function storm(throttling: number, internal: number): FaultSpec[] {
 }
 
 /** A switchover to eu-west-1 through `faults`, next to the plan's budgets (no AWS call). */
-async function switchoverThrough(faults: FaultSpec[], seed?: number) {
-  const fx = await WireFixture.start({ faults, seed });
+async function switchoverThrough(faults: FaultSpec[]) {
+  const fx = await WireFixture.start({ faults });
   try {
     const common = ["--manifest", fx.manifestDir, ...fx.arcEndpoints(["us-west-2", EU])];
     const cwd = fx.workdir();
@@ -75,67 +75,72 @@ function checkSucceededWithin(run: Exit, plan: Exit): ReportStep[] {
   return report.steps;
 }
 
-describe("wire: error storms in the target region", function () {
-  this.timeout(120_000);
+/**
+ * A switchover succeeds through throttling (30%) and InternalFailure (20%) in eu-west-1, each
+ * step within its budget (a factor) and its timeout. Each AWS call retries its own throttles
+ * and 5xx replies (within its deadline), so a step that reads five items does not fail because
+ * one of them was throttled; the steps' own retries come on top. Before, only whole steps were
+ * retried and this run failed at once.
+ */
+export async function switchoverThroughStorm(): Promise<void> {
+  const { run, plan, state, faulted, retried } = await switchoverThrough(storm(0.3, 0.2));
+  checkSucceededWithin(run, plan);
+  assert.ok(faulted > 10, `the emulator sent error replies (${faulted})`);
+  assert.ok(retried > 0, "failed calls were retried");
+  assert.deepEqual(state, []);
+}
 
-  // Each AWS call retries its own throttles and 5xx replies (within its deadline), so a step
-  // that reads five items does not fail because one of them was throttled; the steps' own
-  // retries come on top. Before, only whole steps were retried and this run failed at once.
-  it("a switchover succeeds through throttling (30%) and InternalFailure (20%) in eu-west-1", async () => {
-    const { run, plan, state, faulted, retried } = await switchoverThrough(storm(0.3, 0.2));
-    checkSucceededWithin(run, plan);
-    assert.ok(faulted > 10, `the emulator sent error replies (${faulted})`);
-    assert.ok(retried > 0, "failed calls were retried");
-    assert.deepEqual(state, []);
+/**
+ * Failover: the cache refuses promotion (InvalidGlobalReplicationGroupState, 400). The run
+ * succeeds degraded, and the service has its writer: Aurora and the control table in eu-west-1,
+ * which is unfenced and accepts writes.
+ */
+export async function cacheRefusesPromotion(): Promise<void> {
+  const fx = await WireFixture.start({
+    faults: [
+      { type: "black-hole", region: US },
+      {
+        type: "error",
+        region: EU,
+        service: "elasticache",
+        operation: "FailoverGlobalReplicationGroup",
+        code: "InvalidGlobalReplicationGroupState",
+        status: 400,
+        message: "Global replication group ldgnf-shop-global is not in a valid state",
+      },
+    ],
   });
-
-  it("failover: the cache refuses promotion (InvalidGlobalReplicationGroupState); the run is degraded, the service has its writer", async () => {
-    const fx = await WireFixture.start({
-      faults: [
-        { type: "black-hole", region: US },
-        {
-          type: "error",
-          region: EU,
-          service: "elasticache",
-          operation: "FailoverGlobalReplicationGroup",
-          code: "InvalidGlobalReplicationGroupState",
-          status: 400,
-          message: "Global replication group ldgnf-shop-global is not in a valid state",
-        },
+  try {
+    const run = await fx.run(
+      [
+        "failover",
+        ...["--to", EU, "--allow-data-loss", "--yes", "--json"],
+        ...["--manifest", fx.manifestDir, ...fx.arcEndpoints(["us-west-2", EU])],
       ],
-    });
-    try {
-      const run = await fx.run(
-        [
-          "failover",
-          ...["--to", EU, "--allow-data-loss", "--yes", "--json"],
-          ...["--manifest", fx.manifestDir, ...fx.arcEndpoints(["us-west-2", EU])],
-        ],
-        { cwd: fx.workdir(), timeoutMs: 45_000 },
-      );
-      assert.equal(run.code, 0, run.stderr);
-      const report = JSON.parse(run.stdout) as {
-        status: string;
-        degraded: { stepId: string; message: string }[];
-      };
-      assert.equal(report.status, "succeeded");
-      assert.deepEqual(
-        report.degraded.map((d) => d.stepId),
-        ["cache.failover"],
-      );
-      assert.match(report.degraded[0].message, /InvalidGlobalReplicationGroupState/);
-      const record = fx.emulator.log.list();
-      assert.ok(
-        record.some((r) => r.operation === "FailoverGlobalReplicationGroup" && r.status === 400),
-        "the cache promotion was refused",
-      );
-      assert.deepEqual(await converged(fx, { from: US, to: EU, replicas: [EU] }), []);
-      const state = await fx.state();
-      assert.equal(state.aurora.writer, EU);
-      assert.equal(state.cache.primary, US, "the cache was not promoted");
-      assert.equal(state.regions[EU].acceptsWrites, true);
-    } finally {
-      await fx.close();
-    }
-  });
-});
+      { cwd: fx.workdir(), timeoutMs: 60_000 },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as {
+      status: string;
+      degraded: { stepId: string; message: string }[];
+    };
+    assert.equal(report.status, "succeeded");
+    assert.deepEqual(
+      report.degraded.map((d) => d.stepId),
+      ["cache.failover"],
+    );
+    assert.match(report.degraded[0].message, /InvalidGlobalReplicationGroupState/);
+    const record = fx.emulator.log.list();
+    assert.ok(
+      record.some((r) => r.operation === "FailoverGlobalReplicationGroup" && r.status === 400),
+      "the cache promotion was refused",
+    );
+    assert.deepEqual(await converged(fx, { from: US, to: EU, replicas: [EU] }), []);
+    const state = await fx.state();
+    assert.equal(state.aurora.writer, EU);
+    assert.equal(state.cache.primary, US, "the cache was not promoted");
+    assert.equal(state.regions[EU].acceptsWrites, true);
+  } finally {
+    await fx.close();
+  }
+}
