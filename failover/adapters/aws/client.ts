@@ -35,6 +35,7 @@ const liveClients = new Set<{ destroy(): void }>();
 export function destroyAwsClients(): void {
   for (const c of liveClients) c.destroy();
   liveClients.clear();
+  credentialSources.clear();
 }
 
 /** Registers a client for `destroyAwsClients` and returns it. */
@@ -51,9 +52,17 @@ function httpHandler(deadlineMs: number): NodeHttpHandler {
   });
 }
 
+/** Credentials are refreshed this long before they expire. */
+const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
+
+/** One credential source per region and settings, shared by that region's clients. */
+const credentialSources = new Map<string, AwsCredentialIdentityProvider>();
+
 /**
- * Credentials for a client in `region`: the profile (role profiles assume the role through STS
- * in `region`) or the default chain, each resolution bounded by the call deadline.
+ * Credentials for the clients in `region`: the profile (role profiles assume the role through
+ * STS in `region`) or the default chain, each resolution bounded by the call deadline. Every
+ * client of the region shares one resolution, so a role is assumed once per region, not once
+ * per service.
  */
 function credentialsFor(
   region: Region,
@@ -61,12 +70,15 @@ function credentialsFor(
   requestHandler: NodeHttpHandler,
 ): AwsCredentialIdentityProvider {
   const deadlineMs = deadlineOf(s);
+  const key = `${region}|${s.profile ?? ""}|${deadlineMs}`;
+  const known = credentialSources.get(key);
+  if (known) return known;
   // `clientConfig.region` outranks the profile's `region` in the SDK's role assumer.
   const clientConfig = { region, requestHandler, maxAttempts: 1 };
   const provider = s.profile
     ? fromIni({ profile: s.profile, clientConfig })
     : fromNodeProviderChain({ clientConfig });
-  return (props) =>
+  const resolveBounded = (props?: Record<string, unknown>) =>
     new Promise<AwsCredentialIdentity>((resolve, reject) => {
       const timer = setTimeout(
         () =>
@@ -87,6 +99,24 @@ function credentialsFor(
         (e: unknown) => (clearTimeout(timer), reject(e)),
       );
     });
+  let current: AwsCredentialIdentity | undefined;
+  let pending: Promise<AwsCredentialIdentity> | undefined;
+  const shared: AwsCredentialIdentityProvider = (props) => {
+    const fresh =
+      current &&
+      (!current.expiration || current.expiration.getTime() - Date.now() > REFRESH_BEFORE_EXPIRY_MS);
+    if (fresh) return Promise.resolve(current!);
+    pending ??= resolveBounded(props).then(
+      (c) => ((current = c), (pending = undefined), c),
+      (e: unknown) => {
+        pending = undefined;
+        throw e;
+      },
+    );
+    return pending;
+  };
+  credentialSources.set(key, shared);
+  return shared;
 }
 
 export function clientConfig(region: Region, s: ClientSettings) {
