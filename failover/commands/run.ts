@@ -11,23 +11,21 @@ import { checkResumeHeader, isRunId, joinProblems, RUN_ID_EXAMPLE } from "../eng
 import { buildRunReport, renderRunMarkdown, RunReport } from "../engine/report";
 import { DEFAULT_RETRY, withRetry, withTimeout } from "../engine/retry";
 import { credentialRegionDependencies } from "../adapters/aws/profile";
-import {
-  ClaimHeldError,
-  claimFor,
-  claimRegions,
-  nextEpochIn,
-  releaseClaim,
-  takeClaim,
-} from "../runbooks/claim";
 import { Approver, runSteps } from "../engine/runner";
-import { DEFAULT_WRITER_LEASE_SECONDS } from "../runbooks/steps";
 import {
   buildRunbook,
   cell,
+  ClaimHeldError,
+  claimFor,
+  claimRegions,
+  DEFAULT_WRITER_LEASE_SECONDS,
   nextEpoch,
+  nextEpochIn,
+  releaseClaim,
   resolveCurrentState,
   RunbookKind,
   RunbookParams,
+  takeClaim,
   Thresholds,
 } from "../runbooks";
 import {

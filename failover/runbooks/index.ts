@@ -27,6 +27,7 @@ import {
 export * from "./context";
 export * from "./topology";
 export { resolveCurrentState, nextEpoch } from "./state";
+export { DEFAULT_WRITER_LEASE_SECONDS } from "./steps";
 export {
   ClaimHeldError,
   claimFor,
