@@ -19,7 +19,6 @@ import {
   claimFor,
   claimRegions,
   DEFAULT_WRITER_LEASE_SECONDS,
-  nextEpoch,
   nextEpochIn,
   releaseClaim,
   resolveCurrentState,
@@ -316,13 +315,10 @@ export async function executeRun(
         ? { writerLeaseSeconds: opts.writerLeaseSeconds ?? DEFAULT_WRITER_LEASE_SECONDS }
         : {}),
     };
-    // Every region the run will claim in, so that no replica holds a higher epoch.
+    // One more than any epoch in the regions the run will claim in (the target among them).
     const claimed = claimRegions(runKind, from, to, topology.regions);
-    const epoch = Math.max(
-      nextEpoch(state),
-      await bounded(deps, "reading the control table", () =>
-        nextEpochIn(topology, adapters, claimed),
-      ),
+    const epoch = await bounded(deps, "reading the control table", () =>
+      nextEpochIn(topology, adapters, claimed),
     );
     params = { kind: runKind, from, to, epoch, thresholds };
     runId = newRunId(kind, deps, journal);

@@ -7,7 +7,6 @@ import {
   buildRunbook,
   buildTopology,
   claimRegions,
-  nextEpoch,
   nextEpochIn,
   resolveCurrentState,
   takeClaim,
@@ -348,13 +347,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
               kind: command,
               from,
               to,
-              epoch: Math.max(
-                nextEpoch(state),
-                await withRetry(() => nextEpochIn(topology, session.adapters, claimed), {
-                  clock: session.clock,
-                  random: session.random,
-                }),
-              ),
+              epoch: await withRetry(() => nextEpochIn(topology, session.adapters, claimed), {
+                clock: session.clock,
+                random: session.random,
+              }),
               thresholds: {
                 maxLagSeconds: target.targets.rpoSeconds,
                 drainLagSeconds: 1,

@@ -45,7 +45,8 @@ export function claimFor(
 /**
  * The regions whose control-table replica a run claims, in the order it claims them. A
  * restore (the way back from an abandoned planned run) claims every region, so that it takes
- * over the abandoned run's claim wherever that run had taken it.
+ * over the abandoned run's claim wherever that run had taken it. The target is always among
+ * them, so the epoch read from them covers the replica the run's state was read from.
  */
 export function claimRegions(kind: RunbookKind, from: Region, to: Region, all: Region[]): Region[] {
   if (kind === "failover") return [to];
