@@ -39,19 +39,25 @@ const NAMES = {
 export function awsDynamoDb(settings: ClientSettings = {}): DynamoDbAdapter {
   const client = perRegion((region) => new DynamoDBClient(clientConfig(region, settings)));
 
-  const getItem = async (region: Region, tableName: string, pk: string) => {
+  /** A strongly consistent GetItem: the same read applications must make in their region. */
+  const readItem = async (
+    region: Region,
+    tableName: string,
+    key: Record<string, AttributeValue>,
+  ) => {
     const out = await call(settings, "DynamoDB", "GetItem", region, (o) =>
       client(region).send(
-        new GetItemCommand({
-          TableName: tableName,
-          Key: { [CONTROL_KEY]: { S: pk } },
-          // Strongly consistent within the region: the same read applications must make.
-          ConsistentRead: true,
-        }),
+        new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
         o,
       ),
     );
-    return out.Item ? unmarshall(out.Item) : undefined;
+    return out.Item;
+  };
+
+  /** A control-table item by its `pk`, as plain values. */
+  const getItem = async (region: Region, tableName: string, pk: string) => {
+    const item = await readItem(region, tableName, { [CONTROL_KEY]: { S: pk } });
+    return item ? unmarshall(item) : undefined;
   };
 
   /** A conditional PutItem; `undefined` when written, the stored item when the condition failed. */
@@ -183,13 +189,9 @@ export function awsDynamoDb(settings: ClientSettings = {}): DynamoDbAdapter {
       return typeof item?.at === "number" ? item.at : undefined;
     },
     async hasItem(region, tableName, key) {
-      const out = await call(settings, "DynamoDB", "GetItem", region, (o) =>
-        client(region).send(
-          new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
-          o,
-        ),
+      return (
+        (await readItem(region, tableName, key as Record<string, AttributeValue>)) !== undefined
       );
-      return out.Item !== undefined;
     },
     async releaseRun(region, tableName, claim) {
       const r = await conditionalPut(
