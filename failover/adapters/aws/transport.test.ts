@@ -1,5 +1,8 @@
 import * as assert from "assert";
+import * as fs from "fs";
 import * as http from "http";
+import * as os from "os";
+import * as path from "path";
 import * as net from "net";
 import { AdapterError } from "../types";
 import { isTransient } from "../../engine/retry";
@@ -100,6 +103,77 @@ describe("AWS adapters at the socket layer (loopback listeners)", function () {
     // The far end sees the connection go: nothing is left to keep the process alive.
     for (let i = 0; i < 50 && hole.closed < 1; i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(hole.closed, 1);
+  });
+
+  it("a role profile assumes its role in the calling client's region, and a hung STS costs one deadline", async () => {
+    // STS black-holed: the role cannot be assumed. The profile names us-east-1; the client is in
+    // eu-west-1. Without a deadline on credential resolution the call would never start or end.
+    const sts = await listen((s, l) =>
+      s.on("data", (d: Buffer) => {
+        const scope = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\/sts\//.exec(d.toString());
+        if (scope) (l as Listener & { scopes?: string[] }).scopes = [scope[1]];
+      }),
+    );
+    cleanups.push(sts.close);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "role-profile-"));
+    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    const config = path.join(dir, "config");
+    fs.writeFileSync(
+      config,
+      [
+        "[profile base]",
+        "aws_access_key_id = AKIDBASE",
+        "aws_secret_access_key = base",
+        "[profile operator]",
+        "role_arn = arn:aws:iam::123456789012:role/dr-operator",
+        "source_profile = base",
+        "region = us-east-1",
+        "",
+      ].join("\n"),
+    );
+    const env = {
+      AWS_CONFIG_FILE: config,
+      AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "none"),
+      AWS_ENDPOINT_URL_STS: sts.url,
+    };
+    const before = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    cleanups.push(async () => {
+      for (const [k, v] of Object.entries(before)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    });
+    const started = Date.now();
+    await assert.rejects(
+      awsSts({ profile: "operator", requestTimeoutMs: 400 }).callerIdentity("eu-west-1"),
+      (e: unknown) => e instanceof AdapterError && e.kind === "transient",
+    );
+    assert.ok(Date.now() - started < 2_000, `took ${Date.now() - started} ms`);
+    // The AssumeRole request was signed for eu-west-1, never for the profile's us-east-1.
+    assert.deepEqual((sts as Listener & { scopes?: string[] }).scopes, ["eu-west-1"]);
+  });
+
+  it("a credential source that hangs (credential_process) costs one deadline, not the outage", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hung-creds-"));
+    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    const config = path.join(dir, "config");
+    fs.writeFileSync(config, "[profile hung]\ncredential_process = sleep 3\n");
+    const before = process.env.AWS_CONFIG_FILE;
+    process.env.AWS_CONFIG_FILE = config;
+    cleanups.push(async () => {
+      if (before === undefined) delete process.env.AWS_CONFIG_FILE;
+      else process.env.AWS_CONFIG_FILE = before;
+    });
+    const started = Date.now();
+    await assert.rejects(
+      awsSts({ profile: "hung", requestTimeoutMs: 400 }).callerIdentity("eu-west-1"),
+      (e: unknown) => {
+        assert.ok(e instanceof AdapterError && e.kind === "transient", String(e));
+        return true;
+      },
+    );
+    assert.ok(Date.now() - started < 2_000, `took ${Date.now() - started} ms`);
   });
 
   it("socket-level failures are transient: reset, refused, unreachable, aborted, TLS", () => {
