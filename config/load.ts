@@ -169,6 +169,32 @@ function crossFieldIssues(stackName: string, c: ParsedDrConfig): InputIssue[] {
   duplicates(c.msk.topics).forEach((n) =>
     issues.push({ key: "dr:msk.topics", message: `topic '${n}' is listed twice.` }),
   );
+  const sw = c.trafficSwitch;
+  if (sw.type === "cloudwatch-gate") {
+    sw.witnessRegions.forEach((w, i) => {
+      if (stackRegions.includes(w)) {
+        issues.push({
+          key: `dr:trafficSwitch.witnessRegions[${i}]`,
+          message: `${w} is a cell's region; a witness region must hold no cell (pick another region, e.g. us-west-2).`,
+        });
+      } else if (sw.witnessRegions.indexOf(w) !== i) {
+        issues.push({
+          key: `dr:trafficSwitch.witnessRegions[${i}]`,
+          message: `${w} is listed twice; list each witness region once.`,
+        });
+      }
+    });
+    const gateRegions = new Set([...stackRegions, ...sw.witnessRegions]);
+    if (gateRegions.size < 3) {
+      issues.push({
+        key: "dr:trafficSwitch.witnessRegions",
+        message:
+          `gives ${gateRegions.size} writer-gate regions (${[...gateRegions].join(", ")}); a majority ` +
+          "that no single region's loss can decide needs 3. Add a region that holds no cell, e.g. " +
+          "'pulumi config set --path dr:trafficSwitch.witnessRegions[0] us-west-2' (README: writer routing).",
+      });
+    }
+  }
   if (c.dns.serviceName === c.dns.writerName) {
     issues.push({
       key: "dr:dns.writerName",

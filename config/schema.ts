@@ -74,7 +74,17 @@ export const tableSchema = z.strictObject({
 export const trafficSwitchSchema = z.discriminatedUnion(
   "type",
   [
-    z.strictObject({ type: z.literal("cloudwatch-gate") }),
+    z.strictObject({
+      type: z.literal("cloudwatch-gate"),
+      /**
+       * Regions that hold writer gates but no cell. The writer check is a majority of the gate
+       * regions (cells + witnesses), so a single region's loss can neither open nor close a
+       * gate by itself; two cells need at least one witness to make three.
+       */
+      witnessRegions: z
+        .array(region, { error: "must be a list of AWS regions, e.g. [us-west-2]." })
+        .default([]),
+    }),
     z.strictObject({
       type: z.literal("arc-routing-control"),
       /** The ARC cluster that owns the routing control (created outside this project). */
@@ -153,7 +163,7 @@ export const drConfigSchema = z.strictObject({
         error: "must be an ACM certificate ARN (arn:aws:acm:<region>:<acct>:certificate/<id>).",
       }),
   }),
-  trafficSwitch: trafficSwitchSchema.default({ type: "cloudwatch-gate" }),
+  trafficSwitch: trafficSwitchSchema.default({ type: "cloudwatch-gate", witnessRegions: [] }),
   eks: z
     .strictObject({
       version: z
