@@ -35,8 +35,8 @@ describe("manifest validator", () => {
   });
 
   it("rejects a manifest of another schema version with the fix", () => {
-    const m = { ...sampleManifest(), schemaVersion: 2 };
-    assert.throws(() => parseManifest(m), /schemaVersion: must be 1; re-export/);
+    const m = { ...sampleManifest(), schemaVersion: 1 };
+    assert.throws(() => parseManifest(m), /schemaVersion: must be 2; re-export/);
   });
 
   it("reads files and explains unreadable or non-JSON ones", () => {

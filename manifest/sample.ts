@@ -1,29 +1,48 @@
+import { regionCode } from "../config/regions";
 import { DrManifest } from "./schema";
 
+/** The regions of the sample cells, home first. */
+export const SAMPLE_REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-1"] as const;
+export type SampleRegion = (typeof SAMPLE_REGIONS)[number];
+
+const CIDRS: Record<SampleRegion, string> = {
+  "us-east-1": "10.10.0.0/16",
+  "eu-west-1": "10.20.0.0/16",
+  "ap-southeast-1": "10.30.0.0/16",
+};
+
 /**
- * A valid two-cell pair of manifests (us-east-1 home, eu-west-1 joiner) for unit tests of the
- * policy pack and the failover commands that do not need a full offline render. The offline
- * plan produces the real ones from the shipped stacks.
+ * A valid manifest of one cell of a sample deployment (us-east-1 home, eu-west-1 joiner, and
+ * ap-southeast-1 when `regions` lists it) for unit tests of the policy pack and the failover
+ * commands that do not need a full offline render. Two cells take us-west-2 as the witness
+ * region of their writer gates. The offline plan produces the real ones from the stacks.
  */
-export function sampleManifest(region: "us-east-1" | "eu-west-1" = "us-east-1"): DrManifest {
+export function sampleManifest(
+  region: SampleRegion = "us-east-1",
+  regions: readonly SampleRegion[] = ["us-east-1", "eu-west-1"],
+): DrManifest {
   const home = region === "us-east-1";
-  const cell = home ? "use1" : "euw1";
-  const peerRegion = home ? "eu-west-1" : "us-east-1";
+  const cell = regionCode(region);
+  const others = regions.filter((r) => r !== region);
+  const peerRegion = others[0];
+  const witnessRegions = regions.length < 3 ? ["us-west-2"] : [];
+  const gateRegions = [...regions, ...witnessRegions];
+  const stackOf = (r: string) => `prod-${regionCode(r)}`;
   const acct = "123456789012";
   const mrk = "mrk-0123456789abcdef0123456789abcdef";
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     app: "shop",
     stack: `prod-${cell}`,
     cell,
     region,
     homeRegion: "us-east-1",
     roleAtCreation: home ? "home" : "joiner",
-    peers: [{ stack: home ? "prod-euw1" : "prod-use1", region: peerRegion }],
+    peers: others.map((r) => ({ stack: stackOf(r), region: r })),
     generatedAt: "2026-11-22T00:00:00.000Z",
     targets: { tier: "tier0", rtoSeconds: 300, rpoSeconds: 5 },
     budget: { detectionSeconds: 30, dnsTtlSeconds: 30, promotionSeconds: 120, totalSeconds: 180 },
-    network: { vpcId: `vpc-${cell}`, cidr: home ? "10.10.0.0/16" : "10.20.0.0/16", azCount: 3 },
+    network: { vpcId: `vpc-${cell}`, cidr: CIDRS[region], azCount: 3 },
     endpoints: {
       loadBalancerDnsName: `shop-${cell}-alb.${region}.elb.amazonaws.com`,
       regionalName: `${cell}.shop.example.com`,
@@ -65,7 +84,7 @@ export function sampleManifest(region: "us-east-1" | "eu-west-1" = "us-east-1"):
         brokers: 3,
         brokerInstanceType: "kafka.m7g.large",
         replicatorArn: `arn:aws:kafka:${region}:${acct}:replicator/shop-${cell}-from-peer/ab12`,
-        sourceClusterArn: `arn:aws:kafka:${peerRegion}:${acct}:cluster/shop-${home ? "euw1" : "use1"}/abcd-1`,
+        sourceClusterArn: `arn:aws:kafka:${peerRegion}:${acct}:cluster/shop-${regionCode(peerRegion)}/abcd-1`,
       },
       cache: {
         engine: "valkey",
@@ -78,7 +97,9 @@ export function sampleManifest(region: "us-east-1" | "eu-west-1" = "us-east-1"):
       s3: {
         bucketName: `shop-${cell}-data-${acct}`,
         bucketArn: `arn:aws:s3:::shop-${cell}-data-${acct}`,
-        replicationDestinations: [`arn:aws:s3:::shop-${home ? "euw1" : "use1"}-data-${acct}`],
+        replicationDestinations: others.map(
+          (r) => `arn:aws:s3:::shop-${regionCode(r)}-data-${acct}`,
+        ),
       },
       kms: {
         keyArn: `arn:aws:kms:${region}:${acct}:key/${mrk}`,
@@ -88,7 +109,7 @@ export function sampleManifest(region: "us-east-1" | "eu-west-1" = "us-east-1"):
       },
       secrets: {
         secretArn: `arn:aws:secretsmanager:us-east-1:${acct}:secret:shop-aurora-master-abc123`,
-        replicaRegions: ["eu-west-1"],
+        replicaRegions: home ? others : [],
       },
       queue: {
         queueUrl: `https://sqs.${region}.amazonaws.com/${acct}/shop-${cell}-work`,
@@ -107,22 +128,28 @@ export function sampleManifest(region: "us-east-1" | "eu-west-1" = "us-east-1"):
         failureThreshold: 3,
       },
       latencyRecord: { name: "api.shop.example.com", setIdentifier: cell },
-      failoverRecord: {
-        name: "writer.shop.example.com",
-        setIdentifier: cell,
-        role: home ? "PRIMARY" : "SECONDARY",
-      },
+      writerRecord: { name: "writer.shop.example.com", setIdentifier: cell },
       switch: {
         type: "cloudwatch-gate",
         namespace: "DR/TrafficSwitch",
         metricName: "WriterGate",
-        dimensions: { App: "shop", Cell: cell },
-        gates: ["us-east-1", "eu-west-1"].map((r) => ({
+        dimensions: { App: "shop", Region: region },
+        gateRegions,
+        witnessRegions,
+        quorum: Math.floor(gateRegions.length / 2) + 1,
+        gates: gateRegions.map((r) => ({
           region: r,
-          alarmName: `shop-${cell}-writer-gate-${r}`,
-          healthCheckId: `hc-gate-${cell}-${r}`,
+          alarmName: `shop-writer-gate-${region}`,
+          healthCheckId: `hc-gate-${cell}-${regionCode(r)}`,
+          hostedBy: witnessRegions.includes(r) ? stackOf(region) : stackOf(r),
         })),
       },
+      hostedGates: others.map((r) => ({
+        forRegion: r,
+        region,
+        alarmName: `shop-writer-gate-${r}`,
+        healthCheckId: `hc-gate-${regionCode(r)}-${cell}`,
+      })),
     },
     capacity: { eksInstanceType: "m7i.large", eksDesiredNodes: 3, eksMaxNodes: 6 },
     deferred: [],

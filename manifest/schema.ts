@@ -7,7 +7,7 @@ import { z } from "zod";
  * manifest from a file). Bump MANIFEST_SCHEMA_VERSION on any breaking change.
  */
 
-export const MANIFEST_SCHEMA_VERSION = 1;
+export const MANIFEST_SCHEMA_VERSION = 2;
 
 /** The name of the stack output that carries the manifest. */
 export const MANIFEST_OUTPUT = "drManifest";
@@ -71,19 +71,35 @@ export const cacheStoreSchema = z.strictObject({
   nodeType: nonEmpty,
 });
 
+/** One writer gate of a cell: an alarm on the cell's gate metric in one gate region. */
+const gateSchema = z.strictObject({
+  region: nonEmpty,
+  alarmName: nonEmpty,
+  /** The Route 53 CLOUDWATCH_METRIC check on the alarm. */
+  healthCheckId: nonEmpty,
+  /** The stack that owns the alarm and its check (the gate region's cell, or this cell). */
+  hostedBy: nonEmpty,
+});
+
 export const trafficSwitchSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("cloudwatch-gate"),
     /**
-     * Gate alarms for this cell, one per cell region; Route 53 treats the writer as down when
-     * any gate is closed. Closing one takes a single PutMetricData in any healthy region.
+     * The cell's gate metric. Each gate region (every cell region and each witness region)
+     * holds an alarm on it; the writer check is healthy when at least `quorum` of those alarms
+     * are OK. The commands put 1 (open) or 0 (close) in every region they can reach, so no
+     * single region's loss can open or close a gate by itself.
      */
     namespace: nonEmpty,
     metricName: nonEmpty,
     dimensions: z.record(z.string(), z.string()),
-    gates: z.array(
-      z.strictObject({ region: nonEmpty, alarmName: nonEmpty, healthCheckId: nonEmpty }),
-    ),
+    /** Every gate region, in the cell's config order: cells first, then witnesses. */
+    gateRegions: z.array(nonEmpty),
+    witnessRegions: z.array(nonEmpty),
+    /** A majority of gateRegions. */
+    quorum: z.number().int().positive(),
+    /** The gates that exist so far; all of gateRegions once every peer has deployed. */
+    gates: z.array(gateSchema),
   }),
   z.strictObject({
     type: z.literal("arc-routing-control"),
@@ -92,6 +108,14 @@ export const trafficSwitchSchema = z.discriminatedUnion("type", [
     healthCheckId: nonEmpty,
   }),
 ]);
+
+/** A gate this stack hosts in its region for another cell (its alarm and health check). */
+const hostedGateSchema = z.strictObject({
+  forRegion: nonEmpty,
+  region: nonEmpty,
+  alarmName: nonEmpty,
+  healthCheckId: nonEmpty,
+});
 
 export const drManifestSchema = z.strictObject({
   schemaVersion: z.literal(MANIFEST_SCHEMA_VERSION, {
@@ -149,21 +173,26 @@ export const drManifestSchema = z.strictObject({
     hostedZoneId: nonEmpty,
     ttlSeconds: seconds,
     healthCheck: z.strictObject({
-      /** The cell's HTTPS health check (latency record). */
+      /** The cell's HTTPS health check (latency record only: it never moves the writer). */
       healthCheckId: nonEmpty,
-      /** Calculated check: HTTPS healthy AND switch on (writer failover record). */
-      writerHealthCheckId: nonEmpty,
+      /**
+       * The writer record's check: the gate quorum (CALCULATED), or the ARC routing control's
+       * check. Null until every gate exists (a peer has not deployed yet).
+       */
+      writerHealthCheckId: nonEmpty.nullable(),
       path: nonEmpty,
       intervalSeconds: z.number().int(),
       failureThreshold: z.number().int(),
     }),
     latencyRecord: z.strictObject({ name: nonEmpty, setIdentifier: nonEmpty }),
-    failoverRecord: z.strictObject({
-      name: nonEmpty,
-      setIdentifier: nonEmpty,
-      role: z.enum(["PRIMARY", "SECONDARY"]),
-    }),
+    /**
+     * This cell's weighted record on the writer name (every cell has one, equal weights): Route
+     * 53 answers the cells whose writer check is healthy. Null while the check is deferred.
+     */
+    writerRecord: z.strictObject({ name: nonEmpty, setIdentifier: nonEmpty }).nullable(),
     switch: trafficSwitchSchema,
+    /** Gates this stack hosts in its own region for the other cells. */
+    hostedGates: z.array(hostedGateSchema),
   }),
   capacity: z.strictObject({
     eksInstanceType: nonEmpty,
@@ -180,3 +209,5 @@ export type DynamoTableEntry = z.infer<typeof dynamoTableSchema>;
 export type MskStore = z.infer<typeof mskStoreSchema>;
 export type CacheStore = z.infer<typeof cacheStoreSchema>;
 export type TrafficSwitch = z.infer<typeof trafficSwitchSchema>;
+export type WriterGate = z.infer<typeof gateSchema>;
+export type HostedGate = z.infer<typeof hostedGateSchema>;
