@@ -24,7 +24,6 @@ export function sampleManifest(
   const home = region === "us-east-1";
   const cell = regionCode(region);
   const others = regions.filter((r) => r !== region);
-  const peerRegion = others[0];
   const witnessRegions = regions.length < 3 ? ["us-west-2"] : [];
   const gateRegions = [...regions, ...witnessRegions];
   const stackOf = (r: string) => `prod-${regionCode(r)}`;
@@ -83,8 +82,14 @@ export function sampleManifest(
         topics: ["orders", "payments"],
         brokers: 3,
         brokerInstanceType: "kafka.m7g.large",
-        replicatorArn: `arn:aws:kafka:${region}:${acct}:replicator/shop-${cell}-from-peer/ab12`,
-        sourceClusterArn: `arn:aws:kafka:${peerRegion}:${acct}:cluster/shop-${regionCode(peerRegion)}/abcd-1`,
+        // One replicator per other cell, each pulling that cell's topics into this one.
+        replicators: others.map((r) => ({
+          sourceRegion: r,
+          sourceClusterArn: `arn:aws:kafka:${r}:${acct}:cluster/shop-${regionCode(r)}/abcd-1`,
+          replicatorArn: `arn:aws:kafka:${region}:${acct}:replicator/shop-${cell}-msk-from-${regionCode(r)}/ab12`,
+          replicatorName: `shop-${cell}-msk-from-${regionCode(r)}`,
+          offsetSyncMode: "ENHANCED" as const,
+        })),
       },
       cache: {
         engine: "valkey",

@@ -55,10 +55,23 @@ export const mskStoreSchema = z.strictObject({
   topics: z.array(nonEmpty),
   brokers: z.number().int().positive(),
   brokerInstanceType: nonEmpty,
-  /** The replicator in this cell that pulls from the peer; null until the peer exists. */
-  replicatorArn: arn.nullable(),
-  /** The peer MSK cluster the replicator pulls from; null until the peer exists. */
-  sourceClusterArn: arn.nullable(),
+  /**
+   * The replicators in this cell, one per peer cell that has published its cluster: each
+   * pulls that peer's topics into this cluster. A peer not deployed yet has none (and is in
+   * `deferred`).
+   */
+  replicators: z.array(
+    z.strictObject({
+      /** The peer region the replicator pulls from. */
+      sourceRegion: nonEmpty,
+      sourceClusterArn: arn,
+      replicatorArn: arn,
+      /** CloudWatch's ReplicatorName dimension. */
+      replicatorName: nonEmpty,
+      /** ENHANCED once the peer replicates from this cell too (needed to fail consumers back). */
+      offsetSyncMode: z.enum(["LEGACY", "ENHANCED"]),
+    }),
+  ),
 });
 
 export const cacheStoreSchema = z.strictObject({
@@ -207,6 +220,7 @@ export type DrManifest = z.infer<typeof drManifestSchema>;
 export type AuroraStore = z.infer<typeof auroraStoreSchema>;
 export type DynamoTableEntry = z.infer<typeof dynamoTableSchema>;
 export type MskStore = z.infer<typeof mskStoreSchema>;
+export type MskReplicatorEntry = MskStore["replicators"][number];
 export type CacheStore = z.infer<typeof cacheStoreSchema>;
 export type TrafficSwitch = z.infer<typeof trafficSwitchSchema>;
 export type WriterGate = z.infer<typeof gateSchema>;
