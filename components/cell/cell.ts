@@ -14,7 +14,8 @@ import { StreamingCell } from "../msk";
 import { CacheCell } from "../cache";
 import { ReplicatedBucket } from "../storage";
 import { WorkQueue } from "../queue";
-import { CellTraffic } from "../traffic";
+import { CellTraffic, PeerGate } from "../traffic";
+import { InputValidationError } from "../../validation/issues";
 import { CellObservability } from "../observability";
 
 export interface RegionalCellArgs {
@@ -224,7 +225,8 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
       replicas: config.cache.replicas,
       kmsKeyArn: key.keyArn,
       vpcId: network.vpcId,
-      subnetIds: network.privateSubnetIds,
+      // Isolated subnets (subnetLayout.ts): the cache needs no route out of the VPC.
+      subnetIds: network.isolatedSubnetIds,
       allowedCidrBlocks: vpcCidrs,
       globalDatastoreSuffix: globalName(config.app, "global"),
       globalReplicationGroupId: home?.stores.cache.globalReplicationGroupId ?? undefined,
@@ -260,11 +262,12 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
     opts,
   );
 
+  const peerGates = peerGatesFor(config, readyPeers);
   const traffic = new CellTraffic(
     `${name}-traffic`,
     {
       identity,
-      role,
+      stackName: config.stackName,
       hostedZoneId: config.dns.hostedZoneId,
       zoneName: config.dns.zoneName,
       serviceName: config.dns.serviceName,
@@ -276,10 +279,17 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
       loadBalancerDnsName: compute.loadBalancerDnsName,
       loadBalancerZoneId: compute.loadBalancerZoneId,
       cellRegions: [config.region, ...peerRegions],
+      peerGates,
       trafficSwitch: config.trafficSwitch,
     },
     opts,
   );
+  for (const p of config.peers.filter((x) => traffic.waitingForGates.includes(x.region))) {
+    deferred.push({
+      what: `the writer record (its gate check needs the writer gate ${p.stack} hosts for this cell)`,
+      waitsFor: p.stack,
+    });
+  }
 
   const observability = new CellObservability(
     `${name}-observability`,
@@ -330,6 +340,7 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
       },
       traffic: traffic.manifestTraffic,
       regionalName: traffic.regionalName,
+      writerRecordName: traffic.writerRecordName,
     })
     .apply((v): DrManifest => ({
       schemaVersion: MANIFEST_SCHEMA_VERSION,
@@ -348,7 +359,7 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
         loadBalancerDnsName: v.loadBalancerDnsName,
         regionalName: v.regionalName,
         serviceName: v.traffic.latencyRecord.name,
-        writerName: v.traffic.failoverRecord.name,
+        writerName: v.writerRecordName,
       },
       stores: {
         aurora: {
@@ -426,4 +437,49 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
     traffic,
     observability,
   };
+}
+
+/**
+ * The gates the peers host for this cell, from their manifests. Every cell must switch writers
+ * the same way and count the same witness regions, or a majority would mean different things.
+ */
+export function peerGatesFor(
+  config: DrConfig,
+  readyPeers: Array<PeerRead & { manifest: DrManifest }>,
+): PeerGate[] {
+  const own = config.trafficSwitch;
+  const ownWitnesses = own.type === "cloudwatch-gate" ? [...own.witnessRegions].sort() : [];
+  const issues: { key: string; message: string }[] = [];
+  const gates: PeerGate[] = [];
+  for (const p of readyPeers) {
+    const sw = p.manifest.traffic.switch;
+    if (sw.type !== own.type) {
+      issues.push({
+        key: "dr:trafficSwitch.type",
+        message: `is ${own.type} but peer ${p.peer.stack} uses ${sw.type}; every cell must switch writers the same way.`,
+      });
+      continue;
+    }
+    if (sw.type !== "cloudwatch-gate") continue;
+    const theirs = [...sw.witnessRegions].sort();
+    if (theirs.join(",") !== ownWitnesses.join(",")) {
+      issues.push({
+        key: "dr:trafficSwitch.witnessRegions",
+        message: `is [${ownWitnesses.join(", ")}] but peer ${p.peer.stack} has [${theirs.join(", ")}]; every cell must list the same witness regions.`,
+      });
+    }
+    for (const g of p.manifest.traffic.hostedGates) {
+      if (g.forRegion !== config.region) continue;
+      gates.push({
+        region: g.region,
+        alarmName: g.alarmName,
+        healthCheckId: g.healthCheckId,
+        hostedBy: p.manifest.stack,
+      });
+    }
+  }
+  if (issues.length > 0) {
+    throw new InputValidationError(`Config of stack ${config.stackName}`, issues);
+  }
+  return gates;
 }

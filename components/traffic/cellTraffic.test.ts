@@ -7,13 +7,19 @@ import { outOfBandProperties } from "../switchover/outOfBand";
 import type { Render, RenderedResource } from "../../plan/render";
 
 const home = { app: "shop", cell: "use1", region: "us-east-1" };
-const joiner = { app: "shop", cell: "euw1", region: "eu-west-1" };
 const lbDns = "shop-use1-123456789.us-east-1.elb.amazonaws.com";
+/** The gate prod-euw1 hosts in eu-west-1 for the us-east-1 cell, as its manifest has it. */
+const peerGate = {
+  region: "eu-west-1",
+  alarmName: "shop-writer-gate-us-east-1",
+  healthCheckId: "hc-gate-use1-in-euw1",
+  hostedBy: "prod-euw1",
+};
 
 function args(overrides: Partial<CellTrafficArgs> = {}): CellTrafficArgs {
   return {
     identity: home,
-    role: "home",
+    stackName: "prod-use1",
     hostedZoneId: "Z04912345EXAMPLE0DR",
     zoneName: "shop.example.com",
     ttlSeconds: 30,
@@ -23,6 +29,7 @@ function args(overrides: Partial<CellTrafficArgs> = {}): CellTrafficArgs {
     loadBalancerDnsName: lbDns,
     loadBalancerZoneId: "Z35SXDOTRQ7X7K",
     cellRegions: ["us-east-1", "eu-west-1"],
+    trafficSwitch: { type: "cloudwatch-gate", witnessRegions: ["us-west-2"] },
     ...overrides,
   };
 }
@@ -76,154 +83,148 @@ describe("components/traffic CellTraffic", () => {
     assert.equal(latency.inputs.healthCheckId, https.id);
   });
 
-  it("puts the home cell on the PRIMARY side of the writer pair, guarded by the writer check", async () => {
-    const { render: r, traffic } = await render(args());
-    const writer = named(r, "traffic-writerHealthCheck");
-    const failover = named(r, "traffic-failoverRecord");
-    assert.equal(failover.inputs.name, "writer.shop.example.com");
-    assert.equal(failover.inputs.type, "CNAME");
-    assert.equal(failover.inputs.ttl, 30);
-    assert.deepEqual(failover.inputs.records, [lbDns]);
-    assert.equal(failover.inputs.setIdentifier, "use1");
-    assert.deepEqual(failover.inputs.failoverRoutingPolicies, [{ type: "PRIMARY" }]);
-    assert.equal(failover.inputs.healthCheckId, writer.id);
-    assert.deepEqual(await promiseOf(traffic.failoverRecord), {
-      name: "writer.shop.example.com",
-      setIdentifier: "use1",
-      role: "PRIMARY",
-    });
-  });
-
-  it("puts a joiner on the SECONDARY side", async () => {
-    const { render: r, traffic } = await render(
-      args({ identity: joiner, role: "joiner", loadBalancerZoneId: "Z32O12XQLNTSW2" }),
-    );
-    const failover = named(r, "traffic-failoverRecord");
-    assert.deepEqual(failover.inputs.failoverRoutingPolicies, [{ type: "SECONDARY" }]);
-    assert.equal(failover.inputs.setIdentifier, "euw1");
-    assert.equal((await promiseOf(traffic.failoverRecord)).role, "SECONDARY");
-  });
-
-  it("makes the writer check HTTPS healthy AND every gate open, without nesting calculated checks", async () => {
+  it("hosts, in its own region, a gate for every cell: closed until opened, read by Route 53", async () => {
     const { render: r } = await render(args());
-    const writer = named(r, "traffic-writerHealthCheck");
-    const https = named(r, "traffic-httpsHealthCheck");
-    const gates = byType(r, "aws:route53/healthCheck:HealthCheck").filter(
-      (h) => h.inputs.type === "CLOUDWATCH_METRIC",
-    );
-    assert.equal(gates.length, 2);
-    assert.equal(writer.inputs.type, "CALCULATED");
-    assert.deepEqual(writer.inputs.childHealthchecks, [https.id, ...gates.map((g) => g.id)]);
-    assert.equal(writer.inputs.childHealthThreshold, 3);
-    const children = writer.inputs.childHealthchecks as string[];
-    for (const child of byType(r, "aws:route53/healthCheck:HealthCheck")) {
-      if (children.includes(child.id!)) assert.notEqual(child.inputs.type, "CALCULATED");
+    for (const [forRegion, code] of [
+      ["us-east-1", "use1"],
+      ["eu-west-1", "euw1"],
+    ]) {
+      const alarm = named(r, `traffic-writerGateAlarm-${code}`);
+      assert.equal(alarm.inputs.region, undefined, "in the stack's own region");
+      assert.equal(alarm.inputs.name, `shop-writer-gate-${forRegion}`);
+      assert.equal(alarm.inputs.namespace, "DR/TrafficSwitch");
+      assert.equal(alarm.inputs.metricName, "WriterGate");
+      assert.deepEqual(alarm.inputs.dimensions, { App: "shop", Region: forRegion });
+      assert.equal(alarm.inputs.statistic, "Minimum");
+      assert.equal(alarm.inputs.period, 60, "Route 53 reads standard-resolution alarms only");
+      assert.equal(alarm.inputs.comparisonOperator, "LessThanThreshold");
+      assert.equal(alarm.inputs.threshold, 1);
+      assert.equal(alarm.inputs.treatMissingData, "ignore");
+      const check = named(r, `traffic-writerGateHealthCheck-${code}`);
+      assert.equal(check.inputs.type, "CLOUDWATCH_METRIC");
+      assert.equal(check.inputs.cloudwatchAlarmName, alarm.inputs.name);
+      assert.equal(check.inputs.cloudwatchAlarmRegion, "us-east-1");
+      assert.equal(check.inputs.insufficientDataHealthStatus, "Unhealthy");
     }
+    const witness = named(r, "traffic-witnessGateAlarm-usw2");
+    assert.equal(witness.inputs.region, "us-west-2", "a witness gate lives in the witness region");
+    assert.deepEqual(witness.inputs.dimensions, { App: "shop", Region: "us-east-1" });
+    assert.equal(
+      named(r, "traffic-witnessGateHealthCheck-usw2").inputs.cloudwatchAlarmRegion,
+      "us-west-2",
+    );
+    // No alarm of this stack lives in a peer cell's region: the stack survives its loss.
+    const regions = byType(r, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) =>
+      String(a.inputs.region ?? "us-east-1"),
+    );
+    assert.deepEqual([...new Set(regions)].sort(), ["us-east-1", "us-west-2"]);
   });
 
-  describe("cloudwatch-gate switch", () => {
-    it("creates one gate alarm in each cell region, on the writer gate metric", async () => {
-      const { render: r } = await render(
-        args({ cellRegions: ["us-east-1", "eu-west-1", "us-west-2"] }),
-      );
-      const alarms = byType(r, "aws:cloudwatch/metricAlarm:MetricAlarm");
-      assert.equal(alarms.length, 3);
-      for (const [code, region] of [
-        ["use1", "us-east-1"],
-        ["euw1", "eu-west-1"],
-        ["usw2", "us-west-2"],
-      ]) {
-        const alarm = named(r, `traffic-writerGateAlarm-${code}`);
-        // Created in that region: the ARN AWS returns is in it.
-        assert.ok(String(alarm.state.arn).startsWith(`arn:aws:cloudwatch:${region}:`));
-        // Only other regions override the provider's region.
-        assert.equal(alarm.inputs.region, region === "us-east-1" ? undefined : region);
-        assert.equal(alarm.inputs.name, `shop-use1-writer-gate-${region}`);
-        assert.equal(alarm.inputs.namespace, "DR/TrafficSwitch");
-        assert.equal(alarm.inputs.metricName, "WriterGate");
-        assert.deepEqual(alarm.inputs.dimensions, { App: "shop", Cell: "use1" });
-        assert.equal(alarm.inputs.comparisonOperator, "LessThanThreshold");
-        assert.equal(alarm.inputs.threshold, 1);
-        assert.equal(alarm.inputs.treatMissingData, "ignore");
-        // Route 53 reads only standard-resolution alarms.
-        assert.equal(alarm.inputs.period, 60);
-        assert.equal(alarm.inputs.evaluationPeriods, 1);
-      }
-    });
+  it("defers the writer record until every peer has published the gate it hosts for this cell", async () => {
+    const { render: r, traffic } = await render(args());
+    assert.deepEqual(traffic.waitingForGates, ["eu-west-1"]);
+    assert.equal(byType(r, "aws:route53/record:Record").length, 2, "regional and latency only");
+    assert.equal(hcOfType(r, "CALCULATED").length, 0);
+    const section = await promiseOf(traffic.manifestTraffic);
+    assert.equal(section.writerRecord, null);
+    assert.equal(section.healthCheck.writerHealthCheckId, null);
+    assert.deepEqual(
+      section.hostedGates.map((g) => [g.forRegion, g.region, g.alarmName]),
+      [["eu-west-1", "us-east-1", "shop-writer-gate-eu-west-1"]],
+    );
+  });
 
-    it("reads each gate through a CLOUDWATCH_METRIC check and requires ALL gates open", async () => {
-      const { render: r } = await render(args());
-      const gateChecks = hcOfType(r, "CLOUDWATCH_METRIC");
-      assert.equal(gateChecks.length, 2);
-      for (const [code, region] of [
-        ["use1", "us-east-1"],
-        ["euw1", "eu-west-1"],
-      ]) {
-        const check = named(r, `traffic-writerGateHealthCheck-${code}`);
-        const alarm = named(r, `traffic-writerGateAlarm-${code}`);
-        assert.equal(check.inputs.cloudwatchAlarmName, alarm.state.name);
-        assert.equal(check.inputs.cloudwatchAlarmRegion, region);
-        assert.equal(check.inputs.insufficientDataHealthStatus, "LastKnownStatus");
-      }
-      const sw = named(r, "traffic-switchHealthCheck");
-      assert.equal(sw.inputs.type, "CALCULATED");
-      assert.deepEqual(
-        [...(sw.inputs.childHealthchecks as string[])].sort(),
-        gateChecks.map((g) => g.id).sort(),
-      );
-      assert.equal(sw.inputs.childHealthThreshold, 2);
+  it("routes writers by weight to the cell whose gates are open in a majority of gate regions", async () => {
+    const { render: r, traffic } = await render(args({ peerGates: [peerGate] }));
+    assert.deepEqual(traffic.waitingForGates, []);
+    const writer = named(r, "traffic-writerHealthCheck");
+    assert.equal(writer.inputs.type, "CALCULATED");
+    assert.deepEqual(writer.inputs.childHealthchecks, [
+      named(r, "traffic-writerGateHealthCheck-use1").id,
+      "hc-gate-use1-in-euw1",
+      named(r, "traffic-witnessGateHealthCheck-usw2").id,
+    ]);
+    assert.equal(writer.inputs.childHealthThreshold, 2, "a majority of 3");
+    const https = named(r, "traffic-httpsHealthCheck").id;
+    assert.ok(
+      !(writer.inputs.childHealthchecks as string[]).includes(https),
+      "HTTPS never moves writers",
+    );
+    const record = named(r, "traffic-writerRecord");
+    assert.equal(record.inputs.name, "writer.shop.example.com");
+    assert.equal(record.inputs.type, "CNAME");
+    assert.deepEqual(record.inputs.weightedRoutingPolicies, [{ weight: 100 }]);
+    assert.equal(record.inputs.failoverRoutingPolicies, undefined);
+    assert.equal(record.inputs.setIdentifier, "use1");
+    assert.equal(record.inputs.healthCheckId, writer.id);
+    assert.equal(record.inputs.ttl, 30);
+    const sw = await promiseOf(traffic.switch);
+    assert.equal(trafficSwitchSchema.safeParse(sw).success, true);
+    assert.deepEqual(sw, {
+      type: "cloudwatch-gate",
+      namespace: "DR/TrafficSwitch",
+      metricName: "WriterGate",
+      dimensions: { App: "shop", Region: "us-east-1" },
+      gateRegions: ["us-east-1", "eu-west-1", "us-west-2"],
+      witnessRegions: ["us-west-2"],
+      quorum: 2,
+      gates: [
+        {
+          region: "us-east-1",
+          alarmName: "shop-writer-gate-us-east-1",
+          healthCheckId: named(r, "traffic-writerGateHealthCheck-use1").id,
+          hostedBy: "prod-use1",
+        },
+        { ...peerGate },
+        {
+          region: "us-west-2",
+          alarmName: "shop-writer-gate-us-east-1",
+          healthCheckId: named(r, "traffic-witnessGateHealthCheck-usw2").id,
+          hostedBy: "prod-use1",
+        },
+      ],
     });
+  });
 
-    it("publishes the manifest's switch shape with every gate's alarm and check", async () => {
-      const { render: r, traffic } = await render(args());
-      const sw = await promiseOf(traffic.switch);
-      assert.equal(trafficSwitchSchema.safeParse(sw).success, true);
-      assert.deepEqual(sw, {
-        type: "cloudwatch-gate",
-        namespace: "DR/TrafficSwitch",
-        metricName: "WriterGate",
-        dimensions: { App: "shop", Cell: "use1" },
-        gates: [
-          {
-            region: "us-east-1",
-            alarmName: "shop-use1-writer-gate-us-east-1",
-            healthCheckId: named(r, "traffic-writerGateHealthCheck-use1").id,
-          },
-          {
-            region: "eu-west-1",
-            alarmName: "shop-use1-writer-gate-eu-west-1",
-            healthCheckId: named(r, "traffic-writerGateHealthCheck-euw1").id,
-          },
+  it("takes a majority of N cells without a witness", async () => {
+    const { render: r } = await render(
+      args({
+        cellRegions: ["us-east-1", "eu-west-1", "ap-southeast-1"],
+        trafficSwitch: { type: "cloudwatch-gate", witnessRegions: [] },
+        peerGates: [
+          peerGate,
+          { ...peerGate, region: "ap-southeast-1", healthCheckId: "hc-x", hostedBy: "prod-apse1" },
         ],
-      });
-    });
+      }),
+    );
+    assert.equal(hcOfType(r, "CLOUDWATCH_METRIC").length, 3, "one gate per cell, here");
+    assert.equal(named(r, "traffic-writerHealthCheck").inputs.childHealthThreshold, 2);
   });
 
-  describe("arc-routing-control switch", () => {
+  it("uses the ARC routing control's check as the writer check", async () => {
     const arc = {
       type: "arc-routing-control" as const,
       clusterArn: "arn:aws:route53-recovery-control::123456789012:cluster/abc-123",
       routingControlArn:
         "arn:aws:route53-recovery-control::123456789012:controlpanel/cp1/routingcontrol/rc1",
     };
-
-    it("uses a RECOVERY_CONTROL check on the routing control instead of gates", async () => {
-      const { render: r, traffic } = await render(args({ trafficSwitch: arc }));
-      assert.equal(byType(r, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 0);
-      const sw = named(r, "traffic-switchHealthCheck");
-      assert.equal(sw.inputs.type, "RECOVERY_CONTROL");
-      assert.equal(sw.inputs.routingControlArn, arc.routingControlArn);
-      const writer = named(r, "traffic-writerHealthCheck");
-      assert.deepEqual(writer.inputs.childHealthchecks, [
-        named(r, "traffic-httpsHealthCheck").id,
-        sw.id,
-      ]);
-      assert.deepEqual(await promiseOf(traffic.switch), { ...arc, healthCheckId: sw.id });
+    const { render: r, traffic } = await render(args({ trafficSwitch: arc }));
+    assert.equal(hcOfType(r, "CLOUDWATCH_METRIC").length, 0);
+    const writer = named(r, "traffic-writerHealthCheck");
+    assert.equal(writer.inputs.type, "RECOVERY_CONTROL");
+    assert.equal(writer.inputs.routingControlArn, arc.routingControlArn);
+    assert.equal(named(r, "traffic-writerRecord").inputs.healthCheckId, writer.id);
+    const sw = await promiseOf(traffic.switch);
+    assert.deepEqual(sw, {
+      type: "arc-routing-control",
+      clusterArn: arc.clusterArn,
+      routingControlArn: arc.routingControlArn,
+      healthCheckId: writer.id,
     });
   });
 
   it("publishes a traffic section that fits the DR manifest", async () => {
-    const { render: r, traffic } = await render(args());
+    const { render: r, traffic } = await render(args({ peerGates: [peerGate] }));
     const section = await promiseOf(traffic.manifestTraffic);
     const manifest = { ...sampleManifest("us-east-1"), traffic: section };
     const parsed = drManifestSchema.safeParse(manifest);
@@ -240,12 +241,12 @@ describe("components/traffic CellTraffic", () => {
   it("applies the documented defaults", async () => {
     const { render: r } = await render({
       identity: home,
-      role: "home",
+      stackName: "prod-use1",
       hostedZoneId: "Z04912345EXAMPLE0DR",
       zoneName: "shop.example.com",
       loadBalancerDnsName: lbDns,
       loadBalancerZoneId: "Z35SXDOTRQ7X7K",
-      cellRegions: ["us-east-1", "eu-west-1"],
+      cellRegions: ["us-east-1", "eu-west-1", "ap-southeast-1"],
     });
     const https = named(r, "traffic-httpsHealthCheck");
     assert.equal(https.inputs.requestInterval, 10);
@@ -253,13 +254,12 @@ describe("components/traffic CellTraffic", () => {
     assert.equal(https.inputs.resourcePath, "/healthz");
     assert.equal(named(r, "traffic-latencyRecord").inputs.ttl, 60);
     assert.equal(named(r, "traffic-latencyRecord").inputs.name, "api.shop.example.com");
-    assert.equal(named(r, "traffic-failoverRecord").inputs.name, "writer.shop.example.com");
-    assert.equal(hcOfType(r, "CLOUDWATCH_METRIC").length, 2, "cloudwatch-gate by default");
+    assert.equal(hcOfType(r, "CLOUDWATCH_METRIC").length, 3, "cloudwatch-gate by default");
   });
 
   it("never lets `pulumi up` undo a fence applied by inverting a health check", async () => {
     for (const trafficSwitch of [
-      { type: "cloudwatch-gate" as const },
+      { type: "cloudwatch-gate" as const, witnessRegions: ["us-west-2"] },
       {
         type: "arc-routing-control" as const,
         clusterArn: "arn:aws:route53-recovery-control::123456789012:cluster/abc-123",
@@ -267,9 +267,9 @@ describe("components/traffic CellTraffic", () => {
           "arn:aws:route53-recovery-control::123456789012:controlpanel/cp1/routingcontrol/rc1",
       },
     ]) {
-      const { render: r } = await render(args({ trafficSwitch }));
+      const { render: r } = await render(args({ trafficSwitch, peerGates: [peerGate] }));
       const checks = healthChecks(r);
-      assert.ok(checks.length >= 3);
+      assert.ok(checks.length >= 2);
       for (const check of checks) {
         assert.deepEqual(
           check.ignoreChanges,
@@ -282,21 +282,12 @@ describe("components/traffic CellTraffic", () => {
   });
 
   it("keeps every health-checked record at TTL <= 60", async () => {
-    const { render: r } = await render(args({ ttlSeconds: 60 }));
+    const { render: r } = await render(args({ ttlSeconds: 60, peerGates: [peerGate] }));
     const records = byType(r, "aws:route53/record:Record").filter(
       (rec: RenderedResource) => rec.inputs.healthCheckId !== undefined,
     );
-    assert.equal(records.length, 2);
+    assert.equal(records.length, 2, "the latency and the writer record");
     assert.ok(records.every((rec) => (rec.inputs.ttl as number) <= 60));
-  });
-
-  it("warns that a failover pair has room for only one joiner", async () => {
-    const { render: r } = await render(
-      args({ cellRegions: ["us-east-1", "eu-west-1", "us-west-2"] }),
-    );
-    assert.ok(
-      r.logs.some((l) => l.severity === "warn" && /one PRIMARY and one SECONDARY/.test(l.message)),
-    );
   });
 
   describe("rejects bad args, naming the key and the fix", () => {
@@ -338,6 +329,21 @@ describe("components/traffic CellTraffic", () => {
         "cellRegions without its own",
         { cellRegions: ["eu-west-1"] },
         /must include this cell's own region us-east-1/,
+      ],
+      [
+        "two gate regions",
+        { trafficSwitch: { type: "cloudwatch-gate", witnessRegions: [] } },
+        /trafficSwitch\.witnessRegions leaves 2 gate regions.*needs 3/,
+      ],
+      [
+        "a witness that is a cell region",
+        { trafficSwitch: { type: "cloudwatch-gate", witnessRegions: ["eu-west-1"] } },
+        /witnessRegions\[0\] 'eu-west-1' must be an AWS region that holds no cell/,
+      ],
+      [
+        "a peer gate from no peer",
+        { peerGates: [{ ...peerGate, region: "us-west-1" }] },
+        /peerGates\[0\]\.region 'us-west-1' is not a peer cell's region/,
       ],
       [
         "writer and service names equal",

@@ -1,35 +1,48 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { CellRole } from "../../config/load";
 import { isAwsRegion, regionCode } from "../../config/regions";
 import type { DrManifest, TrafficSwitch } from "../../manifest/schema";
 import { CellIdentity, cellTags } from "../naming";
 import { outOfBandProperties } from "../switchover/outOfBand";
 import {
-  failoverRole,
   GATE_ALARM,
+  GATE_INSUFFICIENT_DATA,
   GATE_METRIC,
   GATE_NAMESPACE,
   gateAlarmName,
   gateDimensions,
+  gateQuorum,
+  gateRegionsOf,
+  healthCheckName,
   recordName,
+  WRITER_WEIGHT,
 } from "./switch";
 
 /** How writer traffic is switched between cells (`dr:trafficSwitch`). */
 export type TrafficSwitchConfig =
-  | { type: "cloudwatch-gate" }
+  | { type: "cloudwatch-gate"; witnessRegions?: string[] }
   | { type: "arc-routing-control"; clusterArn: string; routingControlArn: string };
+
+/** A gate a peer stack hosts in its region for this cell, as its manifest publishes it. */
+export interface PeerGate {
+  /** The peer's region, where the alarm lives. */
+  region: string;
+  alarmName: string;
+  healthCheckId: string;
+  /** The peer's stack. */
+  hostedBy: string;
+}
 
 export interface CellTrafficArgs {
   identity: CellIdentity;
-  /** "home" takes the PRIMARY side of the writer failover pair, "joiner" the SECONDARY. */
-  role: CellRole;
+  /** This stack's name: recorded as the owner of the gates it hosts. */
+  stackName: string;
   hostedZoneId: pulumi.Input<string>;
   /** The hosted zone's domain, e.g. `shop.example.com`. */
   zoneName: string;
   /** Latency-routed name for reads, relative to the zone. Defaults to "api". */
   serviceName?: string;
-  /** Failover-routed name for writes, relative to the zone. Defaults to "writer". */
+  /** Weighted, gate-checked name for writes, relative to the zone. Defaults to "writer". */
   writerName?: string;
   /** TTL of the health-checked records, 1-60 s. Defaults to 60. */
   ttlSeconds?: number;
@@ -42,30 +55,42 @@ export interface CellTrafficArgs {
   loadBalancerDnsName: pulumi.Input<string>;
   /** The load balancer's canonical hosted zone id (for the regional alias). */
   loadBalancerZoneId: pulumi.Input<string>;
-  /** This cell's region and every peer's: the writer gate has an alarm in each. */
+  /** Every cell's region, this one first: this stack hosts a gate for each in its region. */
   cellRegions: string[];
+  /**
+   * The gates the peers host for this cell, read from their manifests before any resource is
+   * created. Until every peer's is known the writer check and record are deferred.
+   */
+  peerGates?: PeerGate[];
   /** Defaults to `{ type: "cloudwatch-gate" }`. */
   trafficSwitch?: TrafficSwitchConfig;
 }
 
+/** One gate alarm and its Route 53 check, hosted by this stack. */
+export interface HostedGateResources {
+  /** The cell whose gate this is. */
+  forRegion: string;
+  /** Where the alarm lives. */
+  region: string;
+  alarmName: string;
+  alarm: aws.cloudwatch.MetricAlarm;
+  healthCheck: aws.route53.HealthCheck;
+}
+
 export interface CellTrafficOutputs {
   httpsHealthCheck: aws.route53.HealthCheck;
-  /** Healthy while the switch lets this cell write (all gates open, or the routing control on). */
-  switchHealthCheck: aws.route53.HealthCheck;
-  writerHealthCheck: aws.route53.HealthCheck;
-  gates: Array<{
-    region: string;
-    alarmName: string;
-    alarm: aws.cloudwatch.MetricAlarm;
-    healthCheck: aws.route53.HealthCheck;
-  }>;
+  /** Gates this stack hosts: one per cell in its own region, and this cell's witnesses. */
+  hostedGates: HostedGateResources[];
+  /** The writer check (gate quorum, or the ARC control's check); absent while deferred. */
+  writerHealthCheck?: aws.route53.HealthCheck;
   regionalRecord: aws.route53.Record;
   latencyRecord: aws.route53.Record;
-  failoverRecord: aws.route53.Record;
+  writerRecord?: aws.route53.Record;
   regionalName: string;
   latencyRecordName: string;
-  failoverRecordName: string;
-  failoverRole: "PRIMARY" | "SECONDARY";
+  writerRecordName: string;
+  /** Gate regions still waiting for a peer's manifest (the writer record waits for them). */
+  waitingForGates: string[];
   /** The manifest's `traffic.switch`. */
   switch: pulumi.Output<TrafficSwitch>;
   /** The manifest's `traffic` section. */
@@ -76,6 +101,7 @@ const HEALTH_CHECK_TYPE = "aws:route53/healthCheck:HealthCheck";
 
 /** Defaulted args: each default applied once, here. */
 function withDefaults(args: CellTrafficArgs) {
+  const sw = args.trafficSwitch ?? { type: "cloudwatch-gate" };
   return {
     serviceName: args.serviceName ?? "api",
     writerName: args.writerName ?? "writer",
@@ -83,15 +109,17 @@ function withDefaults(args: CellTrafficArgs) {
     healthCheckPath: args.healthCheckPath ?? "/healthz",
     healthCheckIntervalSeconds: args.healthCheckIntervalSeconds ?? 10,
     healthCheckFailureThreshold: args.healthCheckFailureThreshold ?? 3,
-    trafficSwitch: args.trafficSwitch ?? ({ type: "cloudwatch-gate" } as TrafficSwitchConfig),
+    trafficSwitch: sw,
+    witnessRegions: sw.type === "cloudwatch-gate" ? (sw.witnessRegions ?? []) : [],
+    peerGates: args.peerGates ?? [],
   };
 }
 
 /**
- * A cell's DNS: its regional name, its side of the latency record (reads) and of the failover
- * pair (writes), and the health checks that drive them. Moving the writer never needs Route
- * 53's control plane: the writer health check combines the cell's HTTPS health with a switch
- * that is flipped through a data plane (a CloudWatch metric, or an ARC routing control).
+ * A cell's DNS: its regional name, its side of the latency record (reads, HTTPS-checked) and
+ * its weighted record on the writer name (writes, gate-checked), plus the writer gates this
+ * stack hosts. Every resource lives in this stack's region or is global (Route 53), except
+ * this cell's own gates in the witness regions, which no cell's stack is in.
  */
 export function createCellTraffic(
   name: string,
@@ -102,7 +130,7 @@ export function createCellTraffic(
   validateArgs(args, d, parent);
   const { identity } = args;
   const tags = cellTags(identity);
-  const hcTags = (what: string) => ({ ...tags, Name: `${identity.app}-${identity.cell}-${what}` });
+  const hcTags = (what: string) => ({ ...tags, Name: healthCheckName(identity, what) });
   const hcOpts: pulumi.CustomResourceOptions = {
     parent,
     ignoreChanges: outOfBandProperties(HEALTH_CHECK_TYPE),
@@ -110,7 +138,7 @@ export function createCellTraffic(
 
   const regionalName = recordName(identity.cell, args.zoneName);
   const latencyRecordName = recordName(d.serviceName, args.zoneName);
-  const failoverRecordName = recordName(d.writerName, args.zoneName);
+  const writerRecordName = recordName(d.writerName, args.zoneName);
 
   const regionalRecord = new aws.route53.Record(
     `${name}-regionalRecord`,
@@ -145,109 +173,6 @@ export function createCellTraffic(
     { ...hcOpts, dependsOn: [regionalRecord] },
   );
 
-  const gates: CellTrafficOutputs["gates"] = [];
-  let switchHealthCheck: aws.route53.HealthCheck;
-  // The writer check's children are the leaf checks themselves: Route 53 is not documented to
-  // accept a CALCULATED check as the child of another, so the writer check never nests one.
-  let switchLeaves: pulumi.Output<string>[];
-  let switchOut: pulumi.Output<TrafficSwitch>;
-  const sw = d.trafficSwitch;
-  if (sw.type === "cloudwatch-gate") {
-    for (const region of args.cellRegions) {
-      const code = regionCode(region);
-      const alarmName = gateAlarmName(identity, region);
-      const alarm = new aws.cloudwatch.MetricAlarm(
-        `${name}-writerGateAlarm-${code}`,
-        {
-          // Only the other regions need the override; this region is the provider's default.
-          ...(region === identity.region ? {} : { region }),
-          name: alarmName,
-          alarmDescription:
-            `Writer gate for ${identity.app} cell ${identity.cell}: ALARM (gate closed) when ` +
-            `${GATE_NAMESPACE}/${GATE_METRIC} < 1. Close with one PutMetricData value 0 in any ` +
-            "cell region; reopen with 1 in every region where it was closed.",
-          namespace: GATE_NAMESPACE,
-          metricName: GATE_METRIC,
-          dimensions: gateDimensions(identity),
-          statistic: GATE_ALARM.statistic,
-          period: GATE_ALARM.periodSeconds,
-          evaluationPeriods: GATE_ALARM.evaluationPeriods,
-          datapointsToAlarm: GATE_ALARM.datapointsToAlarm,
-          threshold: GATE_ALARM.threshold,
-          comparisonOperator: GATE_ALARM.comparisonOperator,
-          treatMissingData: GATE_ALARM.treatMissingData,
-          tags,
-        },
-        { parent },
-      );
-      const healthCheck = new aws.route53.HealthCheck(
-        `${name}-writerGateHealthCheck-${code}`,
-        {
-          type: "CLOUDWATCH_METRIC",
-          cloudwatchAlarmName: alarm.name,
-          cloudwatchAlarmRegion: region,
-          // A region that cannot be read (it is the one that failed) keeps its last state.
-          insufficientDataHealthStatus: "LastKnownStatus",
-          tags: hcTags(`writer-gate-${code}`),
-        },
-        hcOpts,
-      );
-      gates.push({ region, alarmName, alarm, healthCheck });
-    }
-    switchHealthCheck = new aws.route53.HealthCheck(
-      `${name}-switchHealthCheck`,
-      {
-        type: "CALCULATED",
-        childHealthchecks: gates.map((g) => g.healthCheck.id),
-        // Every gate must be open: closing any one of them, anywhere, fences the writer.
-        childHealthThreshold: gates.length,
-        tags: hcTags("writer-switch"),
-      },
-      hcOpts,
-    );
-    switchLeaves = gates.map((g) => g.healthCheck.id);
-    switchOut = pulumi.all(gates.map((g) => g.healthCheck.id)).apply((ids): TrafficSwitch => ({
-      type: "cloudwatch-gate",
-      namespace: GATE_NAMESPACE,
-      metricName: GATE_METRIC,
-      dimensions: gateDimensions(identity),
-      gates: gates.map((g, i) => ({
-        region: g.region,
-        alarmName: g.alarmName,
-        healthCheckId: ids[i],
-      })),
-    }));
-  } else {
-    switchHealthCheck = new aws.route53.HealthCheck(
-      `${name}-switchHealthCheck`,
-      {
-        type: "RECOVERY_CONTROL",
-        routingControlArn: sw.routingControlArn,
-        tags: hcTags("writer-switch"),
-      },
-      hcOpts,
-    );
-    switchLeaves = [switchHealthCheck.id];
-    switchOut = switchHealthCheck.id.apply((healthCheckId): TrafficSwitch => ({
-      type: "arc-routing-control",
-      clusterArn: sw.clusterArn,
-      routingControlArn: sw.routingControlArn,
-      healthCheckId,
-    }));
-  }
-
-  const writerHealthCheck = new aws.route53.HealthCheck(
-    `${name}-writerHealthCheck`,
-    {
-      type: "CALCULATED",
-      childHealthchecks: [httpsHealthCheck.id, ...switchLeaves],
-      // HTTPS healthy AND every leaf of the switch on (each gate open, or the routing control on).
-      childHealthThreshold: 1 + switchLeaves.length,
-      tags: hcTags("writer"),
-    },
-    hcOpts,
-  );
-
   // CNAMEs, not aliases: an alias record takes the target's TTL, and the configured TTL is part
   // of the RTO budget.
   const latencyRecord = new aws.route53.Record(
@@ -264,30 +189,182 @@ export function createCellTraffic(
     },
     { parent },
   );
-  const role = failoverRole(args.role);
-  const failoverRecord = new aws.route53.Record(
-    `${name}-failoverRecord`,
-    {
-      zoneId: args.hostedZoneId,
-      name: failoverRecordName,
-      type: "CNAME",
-      ttl: d.ttlSeconds,
-      records: [args.loadBalancerDnsName],
-      setIdentifier: identity.cell,
-      failoverRoutingPolicies: [{ type: role }],
-      healthCheckId: writerHealthCheck.id,
-    },
-    { parent },
+
+  const hostedGates: HostedGateResources[] = [];
+  let writerHealthCheck: aws.route53.HealthCheck | undefined;
+  let waitingForGates: string[] = [];
+  let switchOut: pulumi.Output<TrafficSwitch>;
+  const sw = d.trafficSwitch;
+  if (sw.type === "cloudwatch-gate") {
+    const hostGate = (forRegion: string, region: string): HostedGateResources => {
+      const alarmName = gateAlarmName(identity.app, forRegion);
+      const suffix = region === identity.region ? regionCode(forRegion) : `${regionCode(region)}`;
+      const kind = region === identity.region ? "writerGate" : "witnessGate";
+      const alarm = new aws.cloudwatch.MetricAlarm(
+        `${name}-${kind}Alarm-${suffix}`,
+        {
+          // Witness gates only: every other gate lives in this stack's own region.
+          ...(region === identity.region ? {} : { region }),
+          name: alarmName,
+          alarmDescription:
+            `Writer gate of the ${identity.app} cell in ${forRegion}, held in ${region}: ALARM (closed) ` +
+            `when ${GATE_NAMESPACE}/${GATE_METRIC} < 1. The cell takes writer traffic while a majority ` +
+            "of its gate regions are OK; the failover commands set it in every region they reach.",
+          namespace: GATE_NAMESPACE,
+          metricName: GATE_METRIC,
+          dimensions: gateDimensions(identity.app, forRegion),
+          statistic: GATE_ALARM.statistic,
+          period: GATE_ALARM.periodSeconds,
+          evaluationPeriods: GATE_ALARM.evaluationPeriods,
+          datapointsToAlarm: GATE_ALARM.datapointsToAlarm,
+          threshold: GATE_ALARM.threshold,
+          comparisonOperator: GATE_ALARM.comparisonOperator,
+          treatMissingData: GATE_ALARM.treatMissingData,
+          tags,
+        },
+        { parent },
+      );
+      const healthCheck = new aws.route53.HealthCheck(
+        `${name}-${kind}HealthCheck-${suffix}`,
+        {
+          type: "CLOUDWATCH_METRIC",
+          cloudwatchAlarmName: alarm.name,
+          cloudwatchAlarmRegion: region,
+          // Never opened = closed; and an unreadable region counts for nothing it could decide.
+          insufficientDataHealthStatus: GATE_INSUFFICIENT_DATA,
+          tags: hcTags(`writer-gate-${regionCode(forRegion)}-in-${regionCode(region)}`),
+        },
+        hcOpts,
+      );
+      return { forRegion, region, alarmName, alarm, healthCheck };
+    };
+    for (const forRegion of args.cellRegions)
+      hostedGates.push(hostGate(forRegion, identity.region));
+    for (const witness of d.witnessRegions) hostedGates.push(hostGate(identity.region, witness));
+
+    const gateRegions = gateRegionsOf(args.cellRegions, d.witnessRegions);
+    const quorum = gateQuorum(gateRegions.length);
+    // This cell's gates in gate-region order: its own, the peers' (from their manifests), the
+    // witnesses'.
+    type OwnGate = {
+      region: string;
+      alarmName: string;
+      healthCheckId: pulumi.Input<string>;
+      hostedBy: string;
+    };
+    const ownGates: OwnGate[] = [];
+    for (const region of gateRegions) {
+      const hosted = hostedGates.find(
+        (g) => g.forRegion === identity.region && g.region === region,
+      );
+      const peer = d.peerGates.find((g) => g.region === region);
+      if (hosted) {
+        ownGates.push({
+          region,
+          alarmName: hosted.alarmName,
+          healthCheckId: hosted.healthCheck.id,
+          hostedBy: args.stackName,
+        });
+      } else if (peer) {
+        ownGates.push(peer);
+      } else {
+        waitingForGates.push(region);
+      }
+    }
+    if (waitingForGates.length === 0) {
+      writerHealthCheck = new aws.route53.HealthCheck(
+        `${name}-writerHealthCheck`,
+        {
+          type: "CALCULATED",
+          childHealthchecks: ownGates.map((g) => g.healthCheckId),
+          // A majority of the gate regions: no single region decides, open or closed.
+          childHealthThreshold: quorum,
+          tags: hcTags("writer"),
+        },
+        hcOpts,
+      );
+    }
+    switchOut = pulumi
+      .all(ownGates.map((g) => pulumi.output(g.healthCheckId)))
+      .apply((ids): TrafficSwitch => ({
+        type: "cloudwatch-gate",
+        namespace: GATE_NAMESPACE,
+        metricName: GATE_METRIC,
+        dimensions: gateDimensions(identity.app, identity.region),
+        gateRegions,
+        witnessRegions: d.witnessRegions,
+        quorum,
+        gates: ownGates.map((g, i) => ({
+          region: g.region,
+          alarmName: g.alarmName,
+          healthCheckId: ids[i],
+          hostedBy: g.hostedBy,
+        })),
+      }));
+  } else {
+    writerHealthCheck = new aws.route53.HealthCheck(
+      `${name}-writerHealthCheck`,
+      {
+        type: "RECOVERY_CONTROL",
+        routingControlArn: sw.routingControlArn,
+        tags: hcTags("writer"),
+      },
+      hcOpts,
+    );
+    switchOut = writerHealthCheck.id.apply((healthCheckId): TrafficSwitch => ({
+      type: "arc-routing-control",
+      clusterArn: sw.clusterArn,
+      routingControlArn: sw.routingControlArn,
+      healthCheckId,
+    }));
+  }
+
+  // Weighted, equal weights: Route 53 answers the cells whose writer check is healthy, and the
+  // commands keep that to one. (Failover routing would hold two cells only.)
+  const writerRecord = writerHealthCheck
+    ? new aws.route53.Record(
+        `${name}-writerRecord`,
+        {
+          zoneId: args.hostedZoneId,
+          name: writerRecordName,
+          type: "CNAME",
+          ttl: d.ttlSeconds,
+          records: [args.loadBalancerDnsName],
+          setIdentifier: identity.cell,
+          weightedRoutingPolicies: [{ weight: WRITER_WEIGHT }],
+          healthCheckId: writerHealthCheck.id,
+        },
+        { parent },
+      )
+    : undefined;
+
+  const hostedOut = pulumi.all(hostedGates.map((g) => g.healthCheck.id)).apply((ids) =>
+    hostedGates
+      .map((g, i) => ({ g, id: ids[i] }))
+      .filter(({ g }) => g.forRegion !== identity.region)
+      .map(({ g, id }) => ({
+        forRegion: g.forRegion,
+        region: g.region,
+        alarmName: g.alarmName,
+        healthCheckId: id,
+      })),
   );
 
   const manifestTraffic = pulumi
-    .all([pulumi.output(args.hostedZoneId), httpsHealthCheck.id, writerHealthCheck.id, switchOut])
+    .all([
+      pulumi.output(args.hostedZoneId),
+      httpsHealthCheck.id,
+      writerHealthCheck ? writerHealthCheck.id : pulumi.output(null),
+      switchOut,
+      hostedOut,
+    ])
     .apply(
       ([
         hostedZoneId,
         healthCheckId,
         writerHealthCheckId,
         trafficSwitch,
+        hosted,
       ]): DrManifest["traffic"] => ({
         hostedZoneId,
         ttlSeconds: d.ttlSeconds,
@@ -299,23 +376,25 @@ export function createCellTraffic(
           failureThreshold: d.healthCheckFailureThreshold,
         },
         latencyRecord: { name: latencyRecordName, setIdentifier: identity.cell },
-        failoverRecord: { name: failoverRecordName, setIdentifier: identity.cell, role },
+        writerRecord: writerRecord
+          ? { name: writerRecordName, setIdentifier: identity.cell }
+          : null,
         switch: trafficSwitch,
+        hostedGates: hosted,
       }),
     );
 
   return {
     httpsHealthCheck,
-    switchHealthCheck,
+    hostedGates,
     writerHealthCheck,
-    gates,
     regionalRecord,
     latencyRecord,
-    failoverRecord,
+    writerRecord,
     regionalName,
     latencyRecordName,
-    failoverRecordName,
-    failoverRole: role,
+    writerRecordName,
+    waitingForGates,
     switch: switchOut,
     manifestTraffic,
   };
@@ -363,9 +442,6 @@ function validateArgs(
       `'${d.healthCheckPath}' is not a URL path; start it with '/', e.g. /healthz.`,
     );
   }
-  if (args.role !== "home" && args.role !== "joiner") {
-    throw inputError("role", `is '${String(args.role)}'; use "home" or "joiner".`);
-  }
   if (!ZONE_NAME.test(args.zoneName)) {
     throw inputError(
       "zoneName",
@@ -409,14 +485,31 @@ function validateArgs(
       parent,
     );
   }
-  if (args.cellRegions.length > 2) {
-    void pulumi.log.warn(
-      `${args.cellRegions.length} cell regions share ${recordName(d.writerName, args.zoneName)}, but a ` +
-        "Route 53 failover pair has one PRIMARY and one SECONDARY record; only one joiner can " +
-        "hold the SECONDARY side. Give other joiners their own writer name or use ARC.",
-      parent,
-    );
+  d.witnessRegions.forEach((region, i) => {
+    if (!isAwsRegion(region) || args.cellRegions.includes(region)) {
+      throw inputError(
+        `trafficSwitch.witnessRegions[${i}]`,
+        `'${region}' must be an AWS region that holds no cell (dr:trafficSwitch.witnessRegions).`,
+      );
+    }
+  });
+  if (d.trafficSwitch.type === "cloudwatch-gate") {
+    const gateRegions = gateRegionsOf(args.cellRegions, d.witnessRegions);
+    if (gateRegions.length < 3) {
+      throw inputError(
+        "trafficSwitch.witnessRegions",
+        `leaves ${gateRegions.length} gate regions (${gateRegions.join(", ")}); a majority no single region can decide needs 3: add a witness region (dr:trafficSwitch.witnessRegions).`,
+      );
+    }
   }
+  d.peerGates.forEach((g, i) => {
+    if (g.region === args.identity.region || !args.cellRegions.includes(g.region)) {
+      throw inputError(
+        `peerGates[${i}].region`,
+        `'${g.region}' is not a peer cell's region (${args.cellRegions.slice(1).join(", ")}).`,
+      );
+    }
+  });
 
   const sw = d.trafficSwitch;
   if (sw.type === "arc-routing-control") {
@@ -444,17 +537,13 @@ function validateArgs(
 export class CellTraffic extends pulumi.ComponentResource {
   /** The HTTPS health check on the regional name (latency record). */
   readonly healthCheckId: pulumi.Output<string>;
-  /** HTTPS healthy AND switch on (failover record). */
-  readonly writerHealthCheckId: pulumi.Output<string>;
-  readonly switchHealthCheckId: pulumi.Output<string>;
+  /** The writer record's check; undefined while a peer's gate is missing. */
+  readonly writerHealthCheckId: pulumi.Output<string | undefined>;
   readonly regionalName: pulumi.Output<string>;
   readonly latencyRecordName: pulumi.Output<string>;
-  readonly latencyRecord: pulumi.Output<{ name: string; setIdentifier: string }>;
-  readonly failoverRecord: pulumi.Output<{
-    name: string;
-    setIdentifier: string;
-    role: "PRIMARY" | "SECONDARY";
-  }>;
+  readonly writerRecordName: pulumi.Output<string>;
+  /** Gate regions whose gate for this cell a peer has not published yet. */
+  readonly waitingForGates: string[];
   readonly switch: pulumi.Output<TrafficSwitch>;
   /** The DR manifest's `traffic` section, ready to publish. */
   readonly manifestTraffic: pulumi.Output<DrManifest["traffic"]>;
@@ -463,29 +552,21 @@ export class CellTraffic extends pulumi.ComponentResource {
     super("dr:traffic:CellTraffic", name, {}, opts);
     const out = createCellTraffic(name, args, this);
     this.healthCheckId = out.httpsHealthCheck.id;
-    this.writerHealthCheckId = out.writerHealthCheck.id;
-    this.switchHealthCheckId = out.switchHealthCheck.id;
+    this.writerHealthCheckId = out.writerHealthCheck
+      ? out.writerHealthCheck.id
+      : pulumi.output(undefined);
     this.regionalName = pulumi.output(out.regionalName);
     this.latencyRecordName = pulumi.output(out.latencyRecordName);
-    this.latencyRecord = pulumi.output({
-      name: out.latencyRecordName,
-      setIdentifier: args.identity.cell,
-    });
-    this.failoverRecord = pulumi.output({
-      name: out.failoverRecordName,
-      setIdentifier: args.identity.cell,
-      role: out.failoverRole,
-    });
+    this.writerRecordName = pulumi.output(out.writerRecordName);
+    this.waitingForGates = out.waitingForGates;
     this.switch = out.switch;
     this.manifestTraffic = out.manifestTraffic;
     this.registerOutputs({
       healthCheckId: this.healthCheckId,
       writerHealthCheckId: this.writerHealthCheckId,
-      switchHealthCheckId: this.switchHealthCheckId,
       regionalName: this.regionalName,
       latencyRecordName: this.latencyRecordName,
-      latencyRecord: this.latencyRecord,
-      failoverRecord: this.failoverRecord,
+      writerRecordName: this.writerRecordName,
       switch: this.switch,
       manifestTraffic: this.manifestTraffic,
     });

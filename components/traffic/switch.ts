@@ -1,10 +1,18 @@
-import type { CellRole } from "../../config/load";
 import type { CellIdentity } from "../naming";
 
 /*
  * The traffic switch's contract with the failover commands: where the writer gate metric lives
- * and how it is read. The commands close a cell's gate with one PutMetricData in any healthy
- * region; everything they need to do so is derived here and published in the DR manifest.
+ * and how it is read. Everything the commands need is derived here and published in the DR
+ * manifest.
+ *
+ * Writer routing (README: writer routing). The writer name is a weighted record set, one
+ * record per cell, each behind the cell's writer check; the HTTPS check never takes part, so
+ * only the commands move the writer. A cell's writer check is a majority of its gates: one
+ * CloudWatch alarm per gate region (every cell region and each witness region) on the metric
+ * `WriterGate{App, Region}`. The commands put 0 (close) or 1 (open) in every gate region they
+ * can reach. Whatever Route 53 makes of an alarm in a region it cannot read (healthy,
+ * unhealthy or its last state), one region is a minority: a closed cell keeps at most one
+ * healthy gate of at least three, an opened one at least G - 1 >= quorum.
  */
 
 /** CloudWatch namespace of the writer gate metric. */
@@ -28,22 +36,41 @@ export const GATE_ALARM = {
   treatMissingData: "ignore",
 } as const;
 
-/** The gate metric's dimensions for a cell. */
-export function gateDimensions(id: CellIdentity): { App: string; Cell: string } {
-  return { App: id.app, Cell: id.cell };
+/**
+ * What Route 53 makes of a gate alarm without data: a gate that was never opened is closed, so
+ * a fresh deployment sends writers nowhere until the commands open one cell.
+ */
+export const GATE_INSUFFICIENT_DATA = "Unhealthy";
+
+/** Weight of every cell's writer record: equal, so only health decides. */
+export const WRITER_WEIGHT = 100;
+
+/** The gate metric's dimensions for the cell of a region. */
+export function gateDimensions(app: string, cellRegion: string): { App: string; Region: string } {
+  return { App: app, Region: cellRegion };
 }
 
-/** The gate alarm's name in one region (the same alarm exists in every cell region). */
-export function gateAlarmName(id: CellIdentity, region: string): string {
-  return `${id.app}-${id.cell}-writer-gate-${region}`;
+/** The name of the gate alarm for the cell of `cellRegion` (the same in every gate region). */
+export function gateAlarmName(app: string, cellRegion: string): string {
+  return `${app}-writer-gate-${cellRegion}`;
 }
 
-/** The home cell is the failover pair's PRIMARY; joiners are SECONDARY. */
-export function failoverRole(role: CellRole): "PRIMARY" | "SECONDARY" {
-  return role === "home" ? "PRIMARY" : "SECONDARY";
+/** A majority of the gate regions: the writer check's threshold. */
+export function gateQuorum(gateRegionCount: number): number {
+  return Math.floor(gateRegionCount / 2) + 1;
+}
+
+/** Every gate region of a deployment, cells first (config order), then witnesses. */
+export function gateRegionsOf(cellRegions: string[], witnessRegions: string[]): string[] {
+  return [...cellRegions, ...witnessRegions.filter((w) => !cellRegions.includes(w))];
 }
 
 /** The `<label>.<zone>` name of a record. */
 export function recordName(label: string, zoneName: string): string {
   return `${label}.${zoneName.replace(/\.$/, "")}`;
+}
+
+/** Tags' `Name` of a cell's health checks. */
+export function healthCheckName(id: CellIdentity, what: string): string {
+  return `${id.app}-${id.cell}-${what}`;
 }
