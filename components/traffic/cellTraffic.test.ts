@@ -147,7 +147,7 @@ describe("components/traffic CellTraffic", () => {
     assert.equal(writer.inputs.childHealthThreshold, 2, "a majority of 3");
     const https = named(r, "traffic-httpsHealthCheck").id;
     assert.ok(
-      !(writer.inputs.childHealthchecks as string[]).includes(https),
+      !(writer.inputs.childHealthchecks as string[]).includes(String(https)),
       "HTTPS never moves writers",
     );
     const record = named(r, "traffic-writerRecord");
