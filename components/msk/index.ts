@@ -1,10 +1,17 @@
-export { StreamingCell, createStreamingCell, brokerAzCount, MSK_MAX_AZS } from "./streamingCell";
+export {
+  StreamingCell,
+  createStreamingCell,
+  replicationPeers,
+  brokerAzCount,
+  MSK_MAX_AZS,
+} from "./streamingCell";
 export type {
   StreamingCellArgs,
   StreamingCellOutputs,
   ReplicationSource,
+  ReplicationPeer,
   ReplicatorOutputs,
-  OffsetSyncMode,
+  PlannedReplicator,
 } from "./streamingCell";
 export {
   parseMskClusterArn,
@@ -12,6 +19,12 @@ export {
   replicatorPolicyDocument,
   replicatorAccessPolicyDocument,
   exactTopicPattern,
+  planReplicator,
   TOPIC_NAME,
 } from "./replication";
-export type { MskClusterArnParts } from "./replication";
+export type {
+  MskClusterArnParts,
+  OffsetSyncMode,
+  StartingPosition,
+  ReplicatorPlan,
+} from "./replication";

@@ -137,3 +137,58 @@ export function exactTopicPattern(topic: string): string {
 
 /** Kafka's own rule for topic names. */
 export const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+export type OffsetSyncMode = "LEGACY" | "ENHANCED";
+export type StartingPosition = "EARLIEST" | "LATEST";
+
+/** What one replicator into this cell looks like, decided from plain values before any resource. */
+export interface ReplicatorPlan {
+  sourceRegion: string;
+  /** The replicator's name (CloudWatch's ReplicatorName dimension). */
+  replicatorName: string;
+  /** The execution role's name: the same for both modes, so a mode change keeps the role. */
+  roleName: string;
+  offsetSyncMode: OffsetSyncMode;
+  startingPosition: StartingPosition;
+  /** Set while the replicator is LEGACY only because the reverse replicator does not exist yet. */
+  pendingEnhanced: boolean;
+}
+
+/**
+ * Decides a replicator's offset sync mode and starting position.
+ *
+ * ENHANCED is what lets consumers fail back, and AWS requires the reverse replicator (target to
+ * source) and identical topic names for it. The reverse is known from the peer's manifest, so a
+ * replicator is ENHANCED once the peer replicates from this cell and LEGACY until then.
+ *
+ * Offset sync mode and starting position cannot change on a replicator: ENHANCED is a new
+ * replicator (its own name, created before the LEGACY one is deleted, so nothing is missed).
+ * When the peer's reverse replicator is already ENHANCED, the peer saw this cell's replicator
+ * when it made its own, so the new one replaces a LEGACY one that has copied the peer's topics:
+ * it starts at LATEST (EARLIEST would copy the peer's retained records a second time).
+ * Otherwise it is the first replicator from that peer and starts at EARLIEST, so a cell that
+ * joins late gets the peer's retained history. `startingPosition` overrides both.
+ */
+export function planReplicator(input: {
+  /** The LEGACY replicator's name and the role's: `<app>-<cell>-msk-from-<peer code>`. */
+  baseName: string;
+  sourceRegion: string;
+  /** The offset sync mode of the peer's replicator from this cell; undefined if it has none. */
+  reverseMode: OffsetSyncMode | undefined;
+  /** "LEGACY" keeps every replicator on LEGACY. Defaults to "ENHANCED". */
+  desiredMode?: OffsetSyncMode;
+  startingPosition?: StartingPosition;
+}): ReplicatorPlan {
+  const roleName = input.baseName;
+  const enhanced = (input.desiredMode ?? "ENHANCED") === "ENHANCED" && !!input.reverseMode;
+  return {
+    sourceRegion: input.sourceRegion,
+    replicatorName: enhanced ? `${roleName}-enhanced` : roleName,
+    roleName,
+    offsetSyncMode: enhanced ? "ENHANCED" : "LEGACY",
+    startingPosition:
+      input.startingPosition ??
+      (enhanced && input.reverseMode === "ENHANCED" ? "LATEST" : "EARLIEST"),
+    pendingEnhanced: (input.desiredMode ?? "ENHANCED") === "ENHANCED" && !input.reverseMode,
+  };
+}

@@ -1,25 +1,49 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { regionCode } from "../../config/regions";
+import { isAwsRegion, regionCode } from "../../config/regions";
 import type { MskStore } from "../../manifest/schema";
 import { CellIdentity, cellTags, regionalName } from "../naming";
 import { outOfBandProperties } from "../switchover/outOfBand";
 import {
   exactTopicPattern,
+  OffsetSyncMode,
   parseMskClusterArn,
+  planReplicator,
+  ReplicatorPlan,
   replicatorAccessPolicyDocument,
   replicatorPolicyDocument,
+  StartingPosition,
   TOPIC_NAME,
 } from "./replication";
 
-/** The peer's cluster, as its DR manifest publishes it (`stores.msk`). */
+export type { OffsetSyncMode, StartingPosition } from "./replication";
+
+/** A peer's cluster, as its DR manifest publishes it (`stores.msk`). */
 export interface ReplicationSource {
   clusterArn: string;
   clientSubnetIds: string[];
   securityGroupIds: string[];
+  /**
+   * The offset sync mode of the peer's own replicator that pulls from this cell (its
+   * manifest's `stores.msk.replicators` entry whose sourceRegion is this cell's region). Leave
+   * out when the peer has none yet: this cell's replicator then starts LEGACY, because AWS's
+   * ENHANCED mode needs that reverse replicator.
+   */
+  reverseReplicatorMode?: OffsetSyncMode;
 }
 
-export type OffsetSyncMode = "LEGACY" | "ENHANCED";
+/** One peer cell, known from config before the peer is deployed. */
+export interface ReplicationPeer {
+  /** The peer's region. */
+  region: string;
+  /** The peer's stack, for messages. Defaults to the region. */
+  stack?: string;
+  /**
+   * The peer's cluster from its DR manifest. Leave out while the peer has not published one:
+   * that peer's replicator is deferred (the others are built).
+   */
+  source?: ReplicationSource;
+}
 
 export interface StreamingCellArgs {
   identity: CellIdentity;
@@ -46,23 +70,31 @@ export interface StreamingCellArgs {
   /** CIDR blocks whose clients may reach the brokers (IAM auth still applies). */
   allowedCidrBlocks: pulumi.Input<string[]>;
   /**
-   * The peer's cluster, read from the peer's DR manifest. Undefined (or an Output resolving to
-   * undefined/null) on a first deploy, before the peer exists: no replicator is created and
-   * `replicatorDeferred` is true until a later `pulumi up` reads the peer's manifest.
+   * Every peer cell. The cell runs one replicator per peer, in its own region, each pulling
+   * that peer's topics into this cluster, so every cell receives every other cell's records.
+   * Plain values (peers' manifests are read before any resource is created), so each
+   * replicator and its alarm show in a preview. Defaults to none.
    */
-  source?: pulumi.Input<ReplicationSource | undefined | null>;
+  peers?: ReplicationPeer[];
   /**
-   * Consumer-group offset sync mode. Defaults to "LEGACY", which AWS accepts whether or not
-   * the reverse replicator exists yet; with a replicator in each direction it syncs offsets
-   * both ways as long as producers and consumers move together. "ENHANCED" syncs regardless of
-   * where producers write but requires the reverse replicator (and is ForceNew).
+   * @deprecated The single-peer form: the same as `peers: [{ region: <the ARN's region>,
+   * source }]`, and, when null or left out while `peers` is too, one deferred peer.
+   */
+  source?: ReplicationSource | null;
+  /**
+   * Consumer-group offset sync mode. Defaults to "ENHANCED": each replicator is ENHANCED once
+   * the peer runs the reverse replicator, LEGACY until then (AWS requires the reverse for
+   * ENHANCED). "LEGACY" keeps every replicator LEGACY: consumers can fail over but not back.
    */
   offsetSyncMode?: OffsetSyncMode;
   /**
-   * Where a new replicator starts reading the source. Defaults to "EARLIEST": a cell that
-   * joins late copies the peer's retained history, not only what is produced after it joins.
+   * Where a new replicator starts reading its source. Defaults per replicator (see
+   * `planReplicator`): EARLIEST for the first replicator from a peer, so a cell that joins late
+   * copies the peer's retained history; LATEST for an ENHANCED one that replaces a LEGACY one,
+   * which has already copied that history. Set "LATEST" while converting an existing LEGACY
+   * deployment (README, MSK). Never changes an existing replicator.
    */
-  startingPosition?: "EARLIEST" | "LATEST";
+  startingPosition?: StartingPosition;
   /** Compression of replicated records on the target. Defaults to "NONE". */
   targetCompressionType?: "NONE" | "GZIP" | "SNAPPY" | "LZ4" | "ZSTD";
   /** Broker CloudWatch metrics level. Defaults to "PER_TOPIC_PER_BROKER". */
@@ -70,11 +102,11 @@ export interface StreamingCellArgs {
 }
 
 export interface ReplicatorOutputs {
+  plan: ReplicatorPlan;
+  sourceClusterArn: string;
   replicator: aws.msk.Replicator;
   role: aws.iam.Role;
   rolePolicy: aws.iam.RolePolicy;
-  replicatorName: string;
-  sourceClusterArn: string;
 }
 
 export interface StreamingCellOutputs {
@@ -85,10 +117,10 @@ export interface StreamingCellOutputs {
   brokers: number;
   /** Subnets the brokers (and a peer's replicator, on this side) attach to. */
   clientSubnetIds: pulumi.Output<string[]>;
-  /** The replicator pulling from the peer; resolves to undefined while deferred. */
-  replicator: pulumi.Output<ReplicatorOutputs | undefined>;
-  /** What a later `pulumi up` adds (empty once the replicator exists), for the manifest. */
-  deferred: pulumi.Output<string[]>;
+  /** One replicator per peer whose cluster is known, in the order of `peers`. */
+  replicators: ReplicatorOutputs[];
+  /** What a later `pulumi up` adds or changes (deferred peers, LEGACY awaiting ENHANCED). */
+  deferred: string[];
 }
 
 /** MSK places brokers in 2 or 3 availability zones. */
@@ -110,7 +142,8 @@ export function createStreamingCell(
   parent: pulumi.Resource,
 ): StreamingCellOutputs {
   const brokersPerAz = args.brokersPerAz ?? 1;
-  validateArgs(args, brokersPerAz, parent);
+  const peers = replicationPeers(args);
+  validateArgs(args, brokersPerAz, peers, parent);
   const azs = brokerAzCount(args.azCount);
   if (args.azCount > MSK_MAX_AZS) {
     void pulumi.log.warn(
@@ -204,21 +237,56 @@ export function createStreamingCell(
     { parent },
   );
 
-  const replicator = whenPresent(args.source, (source) =>
-    createReplicator(name, args, { source, cluster, securityGroup, clientSubnetIds }, parent),
-  );
+  const clusterName = regionalName(args.identity, "msk");
+  const topics = args.topics.join(", ");
+  const deferred: string[] = [];
+  const replicators: ReplicatorOutputs[] = [];
+  // The peer the single replicator of earlier versions pulled from keeps its resources.
+  const formerSinglePeer = peers.find((p) => p.source);
+  for (const peer of peers) {
+    const label = peer.stack ?? peer.region;
+    if (!peer.source) {
+      deferred.push(
+        `MSK Replicator from ${peer.region} into ${clusterName} (topics ${topics}): the peer's cluster is not known yet; ` +
+          `run \`pulumi up\` again once ${label}'s DR manifest publishes stores.msk.`,
+      );
+      continue;
+    }
+    const plan = planReplicator({
+      baseName: regionalName(args.identity, `msk-from-${regionCode(peer.region)}`),
+      sourceRegion: peer.region,
+      reverseMode: peer.source.reverseReplicatorMode,
+      desiredMode: args.offsetSyncMode,
+      startingPosition: args.startingPosition,
+    });
+    if (plan.pendingEnhanced) {
+      deferred.push(
+        `MSK Replicator from ${peer.region} into ${clusterName} uses LEGACY offset sync (consumers can fail over here but not back) ` +
+          `until ${label} replicates from ${args.identity.region}; run \`pulumi up\` again after ${label}'s next \`pulumi up\` to replace it with ENHANCED.`,
+      );
+    }
+    replicators.push(
+      createReplicator(
+        name,
+        args,
+        { plan, source: peer.source, cluster, securityGroup, clientSubnetIds },
+        { parent, formerSinglePeer: peer === formerSinglePeer },
+      ),
+    );
+  }
+  for (const note of deferred) void pulumi.log.info(note, parent);
 
-  const deferred = replicator.apply((r) => {
-    if (r) return [];
-    const note =
-      `MSK Replicator into ${regionalName(args.identity, "msk")} (topics ${args.topics.join(", ")}): ` +
-      "the peer's cluster is not known yet; run `pulumi up` again once the peer stack's " +
-      "DR manifest publishes stores.msk.";
-    void pulumi.log.info(note, parent);
-    return [note];
-  });
+  return { cluster, securityGroup, clusterPolicy, brokers, clientSubnetIds, replicators, deferred };
+}
 
-  return { cluster, securityGroup, clusterPolicy, brokers, clientSubnetIds, replicator, deferred };
+/** The peers from `peers`, or from the deprecated `source`. */
+export function replicationPeers(
+  args: Pick<StreamingCellArgs, "peers" | "source">,
+): ReplicationPeer[] {
+  if (args.peers) return args.peers;
+  if (!args.source) return [{ region: "the peer region", stack: "the peer stack" }];
+  const region = parseMskClusterArn(args.source.clusterArn)?.region ?? "the peer region";
+  return [{ region, source: args.source }];
 }
 
 /** AZs the brokers span: the cell's AZs, capped at MSK's maximum. */
@@ -230,24 +298,28 @@ function createReplicator(
   name: string,
   args: StreamingCellArgs,
   target: {
+    plan: ReplicatorPlan;
     source: ReplicationSource;
     cluster: aws.msk.Cluster;
     securityGroup: aws.ec2.SecurityGroup;
     clientSubnetIds: pulumi.Output<string[]>;
   },
-  parent: pulumi.Resource,
+  opts: { parent: pulumi.Resource; formerSinglePeer: boolean },
 ): ReplicatorOutputs {
-  const { source, cluster } = target;
-  validateSource(source, args.identity);
-  const sourceRegion = parseMskClusterArn(source.clusterArn)!.region;
+  const { plan, source, cluster } = target;
+  const { parent } = opts;
+  const sourceRegion = plan.sourceRegion;
+  const code = regionCode(sourceRegion);
   const tags = cellTags(args.identity, { "dr:replicates-from": sourceRegion });
-  const replicatorName = regionalName(args.identity, `msk-from-${regionCode(sourceRegion)}`);
   const account = aws.getCallerIdentityOutput({}, { parent });
+  // Earlier versions had one replicator, role and policy without the peer in their names.
+  const formerly = (role: string) =>
+    opts.formerSinglePeer ? { aliases: [{ name: `${name}-${role}` }] } : {};
 
   const role = new aws.iam.Role(
-    `${name}-replicatorRole`,
+    `${name}-replicatorRole-${code}`,
     {
-      name: replicatorName,
+      name: plan.roleName,
       description: `MSK Replicator execution role: ${sourceRegion} -> ${args.identity.region}`,
       assumeRolePolicy: account.accountId.apply((accountId) =>
         JSON.stringify({
@@ -264,24 +336,29 @@ function createReplicator(
       ),
       tags,
     },
-    { parent },
+    { parent, ...formerly("replicatorRole") },
   );
   const rolePolicy = new aws.iam.RolePolicy(
-    `${name}-replicatorPolicy`,
+    `${name}-replicatorPolicy-${code}`,
     {
       role: role.id,
+      // ENHANCED's internal topics (mskr-offset-syncs.*, *.checkpoints.internal) live in the
+      // two clusters and are covered already: AWS documents the same permissions for both modes.
       policy: cluster.arn.apply((targetArn) =>
         JSON.stringify(replicatorPolicyDocument(source.clusterArn, targetArn)),
       ),
     },
-    { parent },
+    { parent, ...formerly("replicatorPolicy") },
   );
 
+  // LEGACY and ENHANCED are separate resources: the mode cannot change on a replicator, and a
+  // new logical name makes Pulumi create the ENHANCED one before it deletes the LEGACY one.
+  const enhanced = plan.offsetSyncMode === "ENHANCED";
   const replicator = new aws.msk.Replicator(
-    `${name}-replicator`,
+    enhanced ? `${name}-replicatorEnhanced-${code}` : `${name}-replicator-${code}`,
     {
-      replicatorName,
-      description: `Pulls ${args.topics.join(", ")} from ${sourceRegion} into ${args.identity.region}.`,
+      replicatorName: plan.replicatorName,
+      description: `Pulls ${args.topics.join(", ")} from ${sourceRegion} into ${args.identity.region} (${plan.offsetSyncMode} offset sync).`,
       serviceExecutionRoleArn: role.arn,
       kafkaClusters: [
         {
@@ -306,9 +383,10 @@ function createReplicator(
         topicReplications: [
           {
             topicsToReplicates: args.topics.map(exactTopicPattern),
-            // Identical names are what keeps the two directions from looping records.
+            // Identical names keep records from looping back to the cluster they came from
+            // (MSK Replicator marks them with headers), and ENHANCED requires them.
             topicNameConfiguration: { type: "IDENTICAL" },
-            startingPosition: { type: args.startingPosition ?? "EARLIEST" },
+            startingPosition: { type: plan.startingPosition },
             detectAndCopyNewTopics: true,
             copyTopicConfigurations: true,
             copyAccessControlListsForTopics: true,
@@ -319,7 +397,7 @@ function createReplicator(
             consumerGroupsToReplicates: [".*"],
             detectAndCopyNewConsumerGroups: true,
             synchroniseConsumerGroupOffsets: true,
-            consumerGroupOffsetSyncMode: args.offsetSyncMode ?? "LEGACY",
+            consumerGroupOffsetSyncMode: plan.offsetSyncMode,
           },
         ],
       },
@@ -328,29 +406,15 @@ function createReplicator(
     {
       parent,
       dependsOn: [rolePolicy],
-      ignoreChanges: outOfBandProperties("aws:msk/replicator:Replicator"),
+      // The starting position matters at creation only; a later default must not replace it.
+      ignoreChanges: [
+        ...outOfBandProperties("aws:msk/replicator:Replicator"),
+        "replicationInfoList.topicReplications[0].startingPosition",
+      ],
+      ...(enhanced ? {} : formerly("replicator")),
     },
   );
-  return { replicator, role, rolePolicy, replicatorName, sourceClusterArn: source.clusterArn };
-}
-
-/**
- * Runs `build` on the value of an optional input. A plain value (what a lead passes after
- * awaiting the peer's manifest) builds now; an Output builds once it resolves, which a preview
- * shows only when the value is known (StackReference outputs are).
- */
-function whenPresent<T, R>(
-  input: pulumi.Input<T | undefined | null> | undefined,
-  build: (value: T) => R,
-): pulumi.Output<R | undefined> {
-  if (input === undefined || input === null) return pulumi.output(undefined);
-  if (pulumi.Output.isInstance(input) || input instanceof Promise) {
-    return pulumi
-      .output(input as pulumi.Input<T | undefined | null>)
-      .apply((v) => (v === undefined || v === null ? undefined : build(v as T)));
-  }
-  const built = build(input as T);
-  return pulumi.output(undefined).apply(() => built);
+  return { plan, sourceClusterArn: source.clusterArn, replicator, role, rolePolicy };
 }
 
 /** An error on one argument; the message starts with the argument's path so it reads alone. */
@@ -365,7 +429,12 @@ function subnetCountError(count: number, azs: number): pulumi.InputPropertyError
   );
 }
 
-function validateArgs(args: StreamingCellArgs, brokersPerAz: number, parent: pulumi.Resource) {
+function validateArgs(
+  args: StreamingCellArgs,
+  brokersPerAz: number,
+  peers: ReplicationPeer[],
+  parent: pulumi.Resource,
+) {
   if (!Number.isInteger(args.azCount) || args.azCount < 2) {
     throw inputError(
       "azCount",
@@ -396,10 +465,10 @@ function validateArgs(args: StreamingCellArgs, brokersPerAz: number, parent: pul
       throw inputError(`topics[${i}]`, `'${topic}' is listed twice; list each topic once.`);
     }
   });
-  const source = args.source;
-  if (source && !pulumi.Output.isInstance(source) && !(source instanceof Promise)) {
-    validateSource(source as ReplicationSource, args.identity);
+  if (args.peers && args.source !== undefined) {
+    throw inputError("source", "is the single-peer form of peers; pass every peer in peers only.");
   }
+  validatePeers(args, peers);
   if (typeof args.kafkaVersion === "string" && !supportsReplicator(args.kafkaVersion)) {
     throw inputError(
       "kafkaVersion",
@@ -418,31 +487,86 @@ function supportsReplicator(version: string): boolean {
   return minor > 7 || (minor === 7 && patch >= 1);
 }
 
-function validateSource(source: ReplicationSource, identity: CellIdentity): void {
-  const parsed = parseMskClusterArn(source.clusterArn);
-  if (!parsed) {
-    throw inputError(
-      "source.clusterArn",
-      `'${source.clusterArn}' is not an MSK cluster ARN (arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>); pass the peer manifest's stores.msk.clusterArn.`,
-    );
-  }
-  if (parsed.region === identity.region) {
-    throw inputError(
-      "source.clusterArn",
-      `is in ${identity.region}, this cell's own region; the source must be the peer cell's cluster.`,
-    );
-  }
-  for (const key of ["clientSubnetIds", "securityGroupIds"] as const) {
-    if (!Array.isArray(source[key]) || source[key].length === 0) {
+function validatePeers(args: StreamingCellArgs, peers: ReplicationPeer[]): void {
+  const accounts = new Map<string, string>();
+  peers.forEach((peer, i) => {
+    // The deprecated single-peer form names its one source `source`.
+    const key = args.peers ? `peers[${i}]` : "source";
+    if (args.peers) {
+      if (!isAwsRegion(peer.region)) {
+        throw inputError(`${key}.region`, `'${peer.region}' is not an AWS region such as eu-west-1.`);
+      }
+      if (peer.region === args.identity.region) {
+        throw inputError(
+          `${key}.region`,
+          `is this cell's own region (${peer.region}); list only the other cells.`,
+        );
+      }
+      if (peers.findIndex((p) => p.region === peer.region) !== i) {
+        throw inputError(`${key}.region`, `'${peer.region}' is listed twice; list each peer once.`);
+      }
+    }
+    const source = peer.source;
+    if (!source) return;
+    const at = args.peers ? `${key}.source` : "source";
+    const parsed = parseMskClusterArn(source.clusterArn);
+    if (!parsed) {
       throw inputError(
-        `source.${key}`,
-        `is empty; pass the peer manifest's stores.msk.${key} (the replicator attaches to the peer's VPC there).`,
+        `${at}.clusterArn`,
+        `'${source.clusterArn}' is not an MSK cluster ARN (arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>); pass the peer manifest's stores.msk.clusterArn.`,
       );
     }
+    if (parsed.region === args.identity.region) {
+      throw inputError(
+        `${at}.clusterArn`,
+        `is in ${args.identity.region}, this cell's own region; the source must be the peer cell's cluster.`,
+      );
+    }
+    if (args.peers && parsed.region !== peer.region) {
+      throw inputError(
+        `${at}.clusterArn`,
+        `is in ${parsed.region} but ${key}.region is ${peer.region}; pass that peer's own stores.msk.`,
+      );
+    }
+    // MSK Replicator copies between clusters of one account.
+    accounts.set(parsed.accountId, `${at}.clusterArn`);
+    if (accounts.size > 1) {
+      const [first] = accounts.values();
+      throw inputError(
+        `${at}.clusterArn`,
+        `is in account ${parsed.accountId} but ${first} is in account ${[...accounts.keys()][0]}; MSK Replicator copies within one account, so every cell must be in the same account.`,
+      );
+    }
+    for (const field of ["clientSubnetIds", "securityGroupIds"] as const) {
+      if (!Array.isArray(source[field]) || source[field].length === 0) {
+        throw inputError(
+          `${at}.${field}`,
+          `is empty; pass the peer manifest's stores.msk.${field} (the replicator attaches to the peer's VPC there).`,
+        );
+      }
+    }
+    const mode = source.reverseReplicatorMode;
+    if (mode !== undefined && mode !== "LEGACY" && mode !== "ENHANCED") {
+      throw inputError(
+        `${at}.reverseReplicatorMode`,
+        `is '${String(mode)}'; pass the offsetSyncMode of the peer's replicator from ${args.identity.region} ("LEGACY" or "ENHANCED"), or leave it out when the peer has none.`,
+      );
+    }
+  });
+  const desired = args.offsetSyncMode;
+  if (desired !== undefined && desired !== "LEGACY" && desired !== "ENHANCED") {
+    throw inputError("offsetSyncMode", `is '${String(desired)}'; use "ENHANCED" or "LEGACY".`);
   }
 }
 
-/** A cell's MSK cluster, its replicator access policy and the replicator pulling from the peer. */
+/** A replicator this cell runs, as known before any resource is created (for alarms). */
+export interface PlannedReplicator {
+  sourceRegion: string;
+  replicatorName: string;
+  offsetSyncMode: OffsetSyncMode;
+}
+
+/** A cell's MSK cluster, its replicator access policy and one replicator per peer. */
 export class StreamingCell extends pulumi.ComponentResource {
   readonly clusterArn: pulumi.Output<string>;
   readonly clusterName: pulumi.Output<string>;
@@ -450,13 +574,10 @@ export class StreamingCell extends pulumi.ComponentResource {
   readonly clientSubnetIds: pulumi.Output<string[]>;
   readonly securityGroupIds: pulumi.Output<string[]>;
   readonly brokers: pulumi.Output<number>;
-  /** Null while deferred (no peer cluster yet). */
-  readonly replicatorArn: pulumi.Output<string | null>;
-  readonly replicatorName: pulumi.Output<string | null>;
-  readonly sourceClusterArn: pulumi.Output<string | null>;
-  /** True when no replicator was created because the peer's cluster is not known yet. */
-  readonly replicatorDeferred: pulumi.Output<boolean>;
-  /** What a second `pulumi up` will add, for the manifest's `deferred` list. */
+  /** The replicators, as plain values: pass them to CellObservability so its alarms are known at preview. */
+  readonly plannedReplicators: PlannedReplicator[];
+  /** What a later `pulumi up` adds or changes, for the manifest's `deferred` list. */
+  readonly deferredNotes: string[];
   readonly deferred: pulumi.Output<string[]>;
   /** The DR manifest's `stores.msk` section, ready to publish. */
   readonly manifestMsk: pulumi.Output<MskStore>;
@@ -470,13 +591,24 @@ export class StreamingCell extends pulumi.ComponentResource {
     this.clientSubnetIds = out.clientSubnetIds;
     this.securityGroupIds = pulumi.output([out.securityGroup.id]);
     this.brokers = pulumi.output(out.brokers);
-    this.replicatorArn = out.replicator.apply((r) =>
-      r ? r.replicator.arn : pulumi.output<string | null>(null),
+    this.plannedReplicators = out.replicators.map(({ plan }) => ({
+      sourceRegion: plan.sourceRegion,
+      replicatorName: plan.replicatorName,
+      offsetSyncMode: plan.offsetSyncMode,
+    }));
+    this.deferredNotes = out.deferred;
+    this.deferred = pulumi.output(out.deferred);
+    const replicators = pulumi.all(
+      out.replicators.map((r) =>
+        r.replicator.arn.apply((replicatorArn) => ({
+          sourceRegion: r.plan.sourceRegion,
+          sourceClusterArn: r.sourceClusterArn,
+          replicatorArn,
+          replicatorName: r.plan.replicatorName,
+          offsetSyncMode: r.plan.offsetSyncMode,
+        })),
+      ),
     );
-    this.replicatorName = out.replicator.apply((r) => r?.replicatorName ?? null);
-    this.sourceClusterArn = out.replicator.apply((r) => r?.sourceClusterArn ?? null);
-    this.replicatorDeferred = out.replicator.apply((r) => r === undefined);
-    this.deferred = out.deferred;
     this.manifestMsk = pulumi
       .output({
         clusterArn: this.clusterArn,
@@ -486,8 +618,7 @@ export class StreamingCell extends pulumi.ComponentResource {
         clientSubnetIds: this.clientSubnetIds,
         securityGroupIds: this.securityGroupIds,
         brokerInstanceType: pulumi.output(args.brokerInstanceType),
-        replicatorArn: this.replicatorArn,
-        sourceClusterArn: this.sourceClusterArn,
+        replicators,
       })
       .apply((v): MskStore => ({ ...v, topics: [...args.topics], brokers: out.brokers }));
     this.registerOutputs({
@@ -497,10 +628,7 @@ export class StreamingCell extends pulumi.ComponentResource {
       clientSubnetIds: this.clientSubnetIds,
       securityGroupIds: this.securityGroupIds,
       brokers: this.brokers,
-      replicatorArn: this.replicatorArn,
-      replicatorName: this.replicatorName,
-      sourceClusterArn: this.sourceClusterArn,
-      replicatorDeferred: this.replicatorDeferred,
+      replicators,
       deferred: this.deferred,
       manifestMsk: this.manifestMsk,
     });
