@@ -1,17 +1,27 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions read untyped provider inputs */
 import { strict as assert } from "assert";
-import * as pulumi from "@pulumi/pulumi";
-import { StreamingCell, StreamingCellArgs } from "./streamingCell";
-import { exactTopicPattern, kafkaResourceArns, parseMskClusterArn } from "./replication";
+import { ReplicationSource, StreamingCell, StreamingCellArgs } from "./streamingCell";
+import {
+  exactTopicPattern,
+  kafkaResourceArns,
+  parseMskClusterArn,
+  planReplicator,
+} from "./replication";
 import { byType, named, oneOf, promiseOf, renderComponent } from "../../testing";
 import { mskStoreSchema } from "../../manifest/schema";
 
 const identity = { app: "shop", cell: "euw1", region: "eu-west-1" };
-const peer = {
+const peer: ReplicationSource = {
   clusterArn:
     "arn:aws:kafka:us-east-1:123456789012:cluster/shop-use1-msk/0f1e2d3c-aaaa-bbbb-cccc-1234567890ab-1",
   clientSubnetIds: ["subnet-use1a", "subnet-use1b", "subnet-use1c"],
   securityGroupIds: ["sg-use1msk"],
+};
+const apse1: ReplicationSource = {
+  clusterArn:
+    "arn:aws:kafka:ap-southeast-1:123456789012:cluster/shop-apse1-msk/5a6b7c8d-aaaa-bbbb-cccc-1234567890ab-1",
+  clientSubnetIds: ["subnet-apse1a", "subnet-apse1b", "subnet-apse1c"],
+  securityGroupIds: ["sg-apse1msk"],
 };
 
 function args(overrides: Partial<StreamingCellArgs> = {}): StreamingCellArgs {
@@ -98,31 +108,43 @@ describe("components/msk StreamingCell", () => {
     assert.equal(doc.Statement[0].Resource, cluster.state.arn);
   });
 
-  it("defers the replicator on a first deploy, before the peer exists", async () => {
-    const { render: r, cell } = await render(args());
+  it("defers every peer's replicator on a first deploy, before the peers exist", async () => {
+    const { render: r, cell } = await render(
+      args({
+        peers: [
+          { region: "us-east-1", stack: "prod-use1" },
+          { region: "ap-southeast-1", stack: "prod-apse1" },
+        ],
+      }),
+    );
     assert.equal(byType(r, "aws:msk/replicator:Replicator").length, 0);
     assert.equal(byType(r, "aws:iam/role:Role").length, 0);
-    assert.equal(await promiseOf(cell.replicatorDeferred), true);
-    assert.equal(await promiseOf(cell.replicatorArn), null);
-    assert.equal(await promiseOf(cell.sourceClusterArn), null);
+    assert.deepEqual(cell.plannedReplicators, []);
     assert.equal(await promiseOf(cell.brokers), 3);
     const deferred = await promiseOf(cell.deferred);
-    assert.equal(deferred.length, 1);
-    assert.match(deferred[0], /MSK Replicator.*run `pulumi up` again/);
-    assert.ok(r.logs.some((l) => l.severity === "info" && /MSK Replicator/.test(l.message)));
+    assert.equal(deferred.length, 2);
+    assert.match(deferred[0], /MSK Replicator from us-east-1 .*prod-use1's DR manifest/);
+    assert.match(deferred[1], /MSK Replicator from ap-southeast-1 .*run `pulumi up` again/);
+    assert.ok(
+      r.logs.some((l) => l.severity === "info" && /MSK Replicator from us-east-1/.test(l.message)),
+    );
     const store = await promiseOf(cell.manifestMsk);
     assert.equal(mskStoreSchema.safeParse(store).success, true);
-    assert.equal(store.replicatorArn, null);
+    assert.deepEqual(store.replicators, []);
   });
 
-  it("pulls the peer's topics into this cluster with identical names and offset sync", async () => {
-    const { render: r, cell } = await render(args({ source: peer }));
+  it("starts LEGACY from a peer that does not replicate from this cell yet, and says ENHANCED follows", async () => {
+    const { render: r, cell } = await render(
+      args({ peers: [{ region: "us-east-1", stack: "prod-use1", source: peer }] }),
+    );
     const cluster = named(r, "msk-cluster");
     const sg = named(r, "msk-securityGroup");
     const replicator = oneOf(r, "aws:msk/replicator:Replicator");
     const role = oneOf(r, "aws:iam/role:Role");
+    assert.equal(replicator.name, "msk-replicator-use1");
     assert.equal(replicator.parent, "msk");
     assert.equal(replicator.inputs.replicatorName, "shop-euw1-msk-from-use1");
+    assert.equal(role.inputs.name, "shop-euw1-msk-from-use1");
     assert.equal(replicator.inputs.serviceExecutionRoleArn, role.state.arn);
     // The replicator lives in this cell's region (the provider default): no region override.
     assert.equal(replicator.inputs.region, undefined);
@@ -134,12 +156,18 @@ describe("components/msk StreamingCell", () => {
     assert.deepEqual(topics.topicNameConfiguration, { type: "IDENTICAL" });
     assert.deepEqual(topics.topicsToReplicates, ["^orders$", "^payments$"]);
     assert.equal(topics.detectAndCopyNewTopics, true);
+    // The first replicator from a peer copies the peer's retained history.
     assert.deepEqual(topics.startingPosition, { type: "EARLIEST" });
     const groups = info.consumerGroupReplications[0];
     assert.equal(groups.synchroniseConsumerGroupOffsets, true);
     assert.equal(groups.detectAndCopyNewConsumerGroups, true);
     assert.deepEqual(groups.consumerGroupsToReplicates, [".*"]);
     assert.equal(groups.consumerGroupOffsetSyncMode, "LEGACY");
+    assert.ok(
+      replicator.ignoreChanges.includes(
+        "replicationInfoList.topicReplications[0].startingPosition",
+      ),
+    );
 
     const [src, tgt] = replicator.inputs.kafkaClusters as Array<Record<string, any>>;
     assert.deepEqual(src, {
@@ -151,11 +179,19 @@ describe("components/msk StreamingCell", () => {
       vpcConfig: { subnetIds: ["subnet-a", "subnet-b", "subnet-c"], securityGroupsIds: [sg.id] },
     });
 
-    assert.equal(await promiseOf(cell.replicatorDeferred), false);
-    assert.equal(await promiseOf(cell.replicatorArn), replicator.state.arn);
-    assert.equal(await promiseOf(cell.sourceClusterArn), peer.clusterArn);
-    assert.equal(await promiseOf(cell.replicatorName), "shop-euw1-msk-from-use1");
-    assert.deepEqual(await promiseOf(cell.deferred), []);
+    const deferred = await promiseOf(cell.deferred);
+    assert.equal(deferred.length, 1);
+    assert.match(
+      deferred[0],
+      /uses LEGACY offset sync .*until prod-use1 replicates from eu-west-1/,
+    );
+    assert.deepEqual(cell.plannedReplicators, [
+      {
+        sourceRegion: "us-east-1",
+        replicatorName: "shop-euw1-msk-from-use1",
+        offsetSyncMode: "LEGACY",
+      },
+    ]);
 
     const store = await promiseOf(cell.manifestMsk);
     const parsed = mskStoreSchema.safeParse(store);
@@ -170,13 +206,168 @@ describe("components/msk StreamingCell", () => {
       topics: ["orders", "payments"],
       brokers: 3,
       brokerInstanceType: "kafka.m7g.large",
-      replicatorArn: replicator.state.arn,
-      sourceClusterArn: peer.clusterArn,
+      replicators: [
+        {
+          sourceRegion: "us-east-1",
+          sourceClusterArn: peer.clusterArn,
+          replicatorArn: replicator.state.arn,
+          replicatorName: "shop-euw1-msk-from-use1",
+          offsetSyncMode: "LEGACY",
+        },
+      ],
     });
   });
 
-  it("scopes the replicator's role to the two clusters and lets only MSK assume it", async () => {
-    const { render: r } = await render(args({ source: peer }));
+  it("is ENHANCED once the peer replicates from this cell: a new replicator, same role", async () => {
+    // The peer's reverse replicator is LEGACY: this cell has none from it yet (fresh pair).
+    const fresh = await render(
+      args({
+        peers: [{ region: "us-east-1", source: { ...peer, reverseReplicatorMode: "LEGACY" } }],
+      }),
+    );
+    const replicator = oneOf(fresh.render, "aws:msk/replicator:Replicator");
+    assert.equal(replicator.name, "msk-replicatorEnhanced-use1");
+    assert.equal(replicator.inputs.replicatorName, "shop-euw1-msk-from-use1-enhanced");
+    // The role keeps its name, so the LEGACY replicator's role carries over.
+    assert.equal(oneOf(fresh.render, "aws:iam/role:Role").name, "msk-replicatorRole-use1");
+    assert.equal(oneOf(fresh.render, "aws:iam/role:Role").inputs.name, "shop-euw1-msk-from-use1");
+    const info = replicator.inputs.replicationInfoList as Record<string, any>;
+    assert.equal(info.consumerGroupReplications[0].consumerGroupOffsetSyncMode, "ENHANCED");
+    assert.deepEqual(info.topicReplications[0].topicNameConfiguration, { type: "IDENTICAL" });
+    assert.deepEqual(info.topicReplications[0].startingPosition, { type: "EARLIEST" });
+    assert.deepEqual(await promiseOf(fresh.cell.deferred), []);
+
+    // The peer's reverse is already ENHANCED: it saw this cell's LEGACY replicator, which has
+    // copied the peer's history, so the ENHANCED one replacing it starts at LATEST.
+    const upgrade = await render(
+      args({
+        peers: [{ region: "us-east-1", source: { ...peer, reverseReplicatorMode: "ENHANCED" } }],
+      }),
+    );
+    const replacing = oneOf(upgrade.render, "aws:msk/replicator:Replicator");
+    assert.deepEqual(
+      (replacing.inputs.replicationInfoList as any).topicReplications[0].startingPosition,
+      { type: "LATEST" },
+    );
+    const store = await promiseOf(upgrade.cell.manifestMsk);
+    assert.equal(store.replicators[0].offsetSyncMode, "ENHANCED");
+    assert.equal(store.replicators[0].replicatorName, "shop-euw1-msk-from-use1-enhanced");
+
+    // offsetSyncMode LEGACY keeps LEGACY even with the reverse in place, and defers nothing.
+    const legacy = await render(
+      args({
+        offsetSyncMode: "LEGACY",
+        peers: [{ region: "us-east-1", source: { ...peer, reverseReplicatorMode: "ENHANCED" } }],
+      }),
+    );
+    const kept = oneOf(legacy.render, "aws:msk/replicator:Replicator");
+    assert.equal(
+      (kept.inputs.replicationInfoList as any).consumerGroupReplications[0]
+        .consumerGroupOffsetSyncMode,
+      "LEGACY",
+    );
+    assert.deepEqual(await promiseOf(legacy.cell.deferred), []);
+  });
+
+  it("runs one replicator per peer in a three-cell deployment, each from its own peer", async () => {
+    const { render: r, cell } = await render(
+      args({
+        peers: [
+          { region: "us-east-1", source: { ...peer, reverseReplicatorMode: "ENHANCED" } },
+          { region: "ap-southeast-1", source: { ...apse1, reverseReplicatorMode: "ENHANCED" } },
+        ],
+      }),
+    );
+    const replicators = byType(r, "aws:msk/replicator:Replicator");
+    assert.deepEqual(
+      replicators.map((x) => x.name),
+      ["msk-replicatorEnhanced-use1", "msk-replicatorEnhanced-apse1"],
+    );
+    const sources = replicators.map(
+      (x) => (x.inputs.replicationInfoList as any).sourceKafkaClusterArn as string,
+    );
+    assert.deepEqual(sources, [peer.clusterArn, apse1.clusterArn]);
+    const cluster = named(r, "msk-cluster");
+    for (const x of replicators) {
+      const info = x.inputs.replicationInfoList as any;
+      assert.equal(info.targetKafkaClusterArn, cluster.state.arn);
+      assert.equal(info.consumerGroupReplications[0].consumerGroupOffsetSyncMode, "ENHANCED");
+      assert.deepEqual(info.topicReplications[0].topicNameConfiguration, { type: "IDENTICAL" });
+    }
+    // Each replicator's role reaches its own peer's cluster and this one, nothing else.
+    const policies = byType(r, "aws:iam/rolePolicy:RolePolicy");
+    assert.equal(policies.length, 2);
+    const reach = policies.map(
+      (p) => JSON.parse(String(p.inputs.policy)).Statement[0].Resource as string[],
+    );
+    assert.deepEqual(reach, [
+      [peer.clusterArn, cluster.state.arn],
+      [apse1.clusterArn, cluster.state.arn],
+    ]);
+    assert.equal(
+      new Set(byType(r, "aws:iam/role:Role").map((x) => x.inputs.name)).size,
+      2,
+      "one role per replicator",
+    );
+    const store = await promiseOf(cell.manifestMsk);
+    assert.equal(mskStoreSchema.safeParse(store).success, true);
+    assert.deepEqual(
+      store.replicators.map((x) => [x.sourceRegion, x.replicatorName, x.offsetSyncMode]),
+      [
+        ["us-east-1", "shop-euw1-msk-from-use1-enhanced", "ENHANCED"],
+        ["ap-southeast-1", "shop-euw1-msk-from-apse1-enhanced", "ENHANCED"],
+      ],
+    );
+    assert.deepEqual(await promiseOf(cell.deferred), []);
+  });
+
+  it("defers only the peer that is not deployed yet; the others replicate", async () => {
+    const { render: r, cell } = await render(
+      args({
+        peers: [
+          {
+            region: "us-east-1",
+            stack: "prod-use1",
+            source: { ...peer, reverseReplicatorMode: "ENHANCED" },
+          },
+          { region: "ap-southeast-1", stack: "prod-apse1" },
+        ],
+      }),
+    );
+    const replicator = oneOf(r, "aws:msk/replicator:Replicator");
+    assert.equal(
+      (replicator.inputs.replicationInfoList as any).sourceKafkaClusterArn,
+      peer.clusterArn,
+    );
+    const deferred = await promiseOf(cell.deferred);
+    assert.equal(deferred.length, 1);
+    assert.match(
+      deferred[0],
+      /^MSK Replicator from ap-southeast-1 .*prod-apse1's DR manifest publishes stores\.msk/,
+    );
+    assert.deepEqual(
+      cell.plannedReplicators.map((p) => p.sourceRegion),
+      ["us-east-1"],
+    );
+  });
+
+  it("keeps the single-peer form (source) of earlier versions: one LEGACY replicator, old names", async () => {
+    const { render: r, cell } = await render(args({ source: peer }));
+    const replicator = oneOf(r, "aws:msk/replicator:Replicator");
+    assert.equal(replicator.inputs.replicatorName, "shop-euw1-msk-from-use1");
+    assert.equal(
+      (replicator.inputs.replicationInfoList as any).consumerGroupReplications[0]
+        .consumerGroupOffsetSyncMode,
+      "LEGACY",
+    );
+    const none = await render(args());
+    assert.equal(byType(none.render, "aws:msk/replicator:Replicator").length, 0);
+    assert.match((await promiseOf(none.cell.deferred))[0], /the peer's cluster is not known yet/);
+    assert.equal((await promiseOf(cell.manifestMsk)).replicators.length, 1);
+  });
+
+  it("scopes each replicator's role to its two clusters and lets only MSK assume it", async () => {
+    const { render: r } = await render(args({ peers: [{ region: "us-east-1", source: peer }] }));
     const cluster = named(r, "msk-cluster");
     const role = oneOf(r, "aws:iam/role:Role");
     const policy = oneOf(r, "aws:iam/rolePolicy:RolePolicy");
@@ -200,20 +391,6 @@ describe("components/msk StreamingCell", () => {
       kafkaResourceArns(peer.clusterArn).topics,
       kafkaResourceArns(String(cluster.state.arn)).topics,
     ]);
-  });
-
-  it("accepts the peer as an Output (a StackReference value) and builds once it resolves", async () => {
-    const { render: r, cell } = await render(args({ source: pulumi.output(peer) }));
-    const replicator = oneOf(r, "aws:msk/replicator:Replicator");
-    assert.equal(
-      (replicator.inputs.replicationInfoList as Record<string, string>).sourceKafkaClusterArn,
-      peer.clusterArn,
-    );
-    assert.equal(await promiseOf(cell.replicatorDeferred), false);
-
-    const deferred = await render(args({ source: pulumi.output(undefined) }));
-    assert.equal(byType(deferred.render, "aws:msk/replicator:Replicator").length, 0);
-    assert.equal(await promiseOf(deferred.cell.replicatorDeferred), true);
   });
 
   it("caps the brokers at 3 AZs and warns when the cell spans more", async () => {
@@ -260,6 +437,66 @@ describe("components/msk StreamingCell", () => {
         { subnetIds: ["subnet-a", "subnet-b"] },
         /subnetIds.*one private subnet per AZ/s,
       ],
+      [
+        "a peer listed twice",
+        { peers: [{ region: "us-east-1", source: peer }, { region: "us-east-1" }] },
+        /peers\[1\]\.region.*listed twice/s,
+      ],
+      [
+        "a peer in this cell's region",
+        { peers: [{ region: "eu-west-1" }] },
+        /peers\[0\]\.region.*own region/s,
+      ],
+      [
+        "a misspelt peer region",
+        { peers: [{ region: "us-east-9" }] },
+        /peers\[0\]\.region.*not an AWS region/s,
+      ],
+      [
+        "a peer whose cluster is in another region",
+        { peers: [{ region: "ap-southeast-1", source: peer }] },
+        /peers\[0\]\.source\.clusterArn.*is in us-east-1 but peers\[0\]\.region is ap-southeast-1/s,
+      ],
+      [
+        "peers in two accounts",
+        {
+          peers: [
+            { region: "us-east-1", source: peer },
+            {
+              region: "ap-southeast-1",
+              source: {
+                ...apse1,
+                clusterArn: apse1.clusterArn.replace("123456789012", "210987654321"),
+              },
+            },
+          ],
+        },
+        /peers\[1\]\.source\.clusterArn.*account 210987654321.*within one account/s,
+      ],
+      [
+        "a peer with no security groups",
+        { peers: [{ region: "us-east-1", source: { ...peer, securityGroupIds: [] } }] },
+        /peers\[0\]\.source\.securityGroupIds.*is empty/s,
+      ],
+      [
+        "an unknown reverse mode",
+        {
+          peers: [
+            { region: "us-east-1", source: { ...peer, reverseReplicatorMode: "FAST" as never } },
+          ],
+        },
+        /peers\[0\]\.source\.reverseReplicatorMode.*"LEGACY" or "ENHANCED"/s,
+      ],
+      [
+        "an unknown offset sync mode",
+        { offsetSyncMode: "BOTH" as never },
+        /offsetSyncMode.*"ENHANCED" or "LEGACY"/s,
+      ],
+      [
+        "both peers and the single-peer source",
+        { peers: [{ region: "us-east-1", source: peer }], source: peer },
+        /source is the single-peer form of peers/,
+      ],
     ];
     for (const [what, overrides, message] of cases) {
       it(what, async () => {
@@ -268,19 +505,30 @@ describe("components/msk StreamingCell", () => {
       });
     }
 
-    it("checks a plain source before creating anything", async () => {
+    it("checks every peer before creating anything", async () => {
       let caught: unknown;
       const r = await renderComponent(
         () => {
           try {
-            new StreamingCell("msk", args({ source: { ...peer, securityGroupIds: [] } }));
+            new StreamingCell(
+              "msk",
+              args({
+                peers: [
+                  { region: "us-east-1", source: peer },
+                  { region: "ap-southeast-1", source: { ...apse1, securityGroupIds: [] } },
+                ],
+              }),
+            );
           } catch (e) {
             caught = e;
           }
         },
         { region: "eu-west-1" },
       );
-      assert.match(String((caught as Error)?.message), /source\.securityGroupIds.*is empty/s);
+      assert.match(
+        String((caught as Error)?.message),
+        /peers\[1\]\.source\.securityGroupIds.*is empty/s,
+      );
       assert.deepEqual(
         r.resources.filter((res) => res.type.startsWith("aws:")).map((res) => res.name),
         [],
@@ -316,5 +564,33 @@ describe("components/msk replication helpers", () => {
     assert.ok(pattern.test("orders.v1"));
     assert.ok(!pattern.test("ordersXv1"));
     assert.ok(!pattern.test("orders.v10"));
+  });
+});
+
+describe("components/msk planReplicator", () => {
+  const base = { baseName: "shop-euw1-msk-from-use1", sourceRegion: "us-east-1" };
+  it("is LEGACY without the reverse replicator and ENHANCED with it", () => {
+    assert.deepEqual(planReplicator({ ...base, reverseMode: undefined }), {
+      sourceRegion: "us-east-1",
+      replicatorName: "shop-euw1-msk-from-use1",
+      roleName: "shop-euw1-msk-from-use1",
+      offsetSyncMode: "LEGACY",
+      startingPosition: "EARLIEST",
+      pendingEnhanced: true,
+    });
+    const enhanced = planReplicator({ ...base, reverseMode: "LEGACY" });
+    assert.equal(enhanced.offsetSyncMode, "ENHANCED");
+    assert.equal(enhanced.replicatorName, "shop-euw1-msk-from-use1-enhanced");
+    assert.equal(enhanced.roleName, "shop-euw1-msk-from-use1");
+    assert.equal(enhanced.startingPosition, "EARLIEST");
+    assert.equal(planReplicator({ ...base, reverseMode: "ENHANCED" }).startingPosition, "LATEST");
+    assert.equal(
+      planReplicator({ ...base, reverseMode: "ENHANCED", startingPosition: "EARLIEST" })
+        .startingPosition,
+      "EARLIEST",
+    );
+    const legacy = planReplicator({ ...base, reverseMode: "ENHANCED", desiredMode: "LEGACY" });
+    assert.equal(legacy.offsetSyncMode, "LEGACY");
+    assert.equal(legacy.pendingEnhanced, false);
   });
 });

@@ -494,7 +494,10 @@ function validatePeers(args: StreamingCellArgs, peers: ReplicationPeer[]): void 
     const key = args.peers ? `peers[${i}]` : "source";
     if (args.peers) {
       if (!isAwsRegion(peer.region)) {
-        throw inputError(`${key}.region`, `'${peer.region}' is not an AWS region such as eu-west-1.`);
+        throw inputError(
+          `${key}.region`,
+          `'${peer.region}' is not an AWS region such as eu-west-1.`,
+        );
       }
       if (peer.region === args.identity.region) {
         throw inputError(
