@@ -1,6 +1,23 @@
 import { Distribution } from "./rng";
 
 /**
+ * What Route 53 makes of a CLOUDWATCH_METRIC check whose alarm lives in a region it cannot
+ * read (down or cut off). AWS does not document it, so the drills run under each value.
+ */
+export type UnreachableAlarm = "healthy" | "unhealthy" | "last-known";
+
+/** A CLOUDWATCH_METRIC check's insufficientDataHealthStatus (Healthy, Unhealthy, LastKnownStatus). */
+export type InsufficientDataStatus = "healthy" | "unhealthy" | "last-known";
+
+/**
+ * The writer record's check. "gate-quorum" is the shipped design (manifest v2): at least
+ * `quorum` gates healthy, the HTTPS check plays no part. "https-and-all-gates" is the design
+ * before it (HTTPS healthy AND every gate healthy), kept so that a test can show the robustness
+ * property failing on it.
+ */
+export type WriterCheckDesign = "gate-quorum" | "https-and-all-gates";
+
+/**
  * Every figure the simulator draws from, in seconds. Defaults follow DESIGN.md section 7
  * (AWS documentation); an operator rehearsing their own numbers overrides any of them.
  */
@@ -32,12 +49,33 @@ export interface SimParams {
     failoverSeconds: Distribution;
   };
   route53: {
-    /** From a gate's PutMetricData to its alarm changing state (one evaluation period). */
+    /** From a gate's PutMetricData to its alarm's next evaluation. */
     alarmEvaluationSeconds: Distribution;
+    /**
+     * The gate alarm's period: it takes the Minimum of the datapoints of the last this-many
+     * seconds, so a close (0) wins over an open (1) put in the same period.
+     */
+    alarmPeriodSeconds: number;
     /** From a health check's inputs changing to Route 53 acting on the new status. */
     healthPropagationSeconds: Distribution;
     /** How long clients keep an answer beyond its TTL (stub resolvers, JVM caches). */
     clientExtraCacheSeconds: Distribution;
+    /**
+     * Route 53 health checkers polling each HTTPS endpoint, each on its own phase and failure
+     * threshold. Route 53's default is one checker per region in eight regions.
+     */
+    healthCheckers: number;
+    /** A check is healthy while more than this fraction of its checkers report healthy. */
+    healthyCheckerFraction: number;
+    /** What Route 53 makes of a gate alarm in an unreachable region (not documented). */
+    unreachableAlarm: UnreachableAlarm;
+    /**
+     * The gate checks' insufficientDataHealthStatus; the stacks set Unhealthy
+     * (components/traffic/switch.ts GATE_INSUFFICIENT_DATA), so a gate never opened is closed.
+     */
+    gateInsufficientData: InsufficientDataStatus;
+    /** The writer record's check (the shipped design, or the old one for comparison). */
+    writerCheck: WriterCheckDesign;
   };
   api: {
     /** Latency of an ordinary API call. */
@@ -83,8 +121,14 @@ export function defaultParams(): SimParams {
     },
     route53: {
       alarmEvaluationSeconds: { kind: "uniform", min: 10, max: 60 },
+      alarmPeriodSeconds: 60,
       healthPropagationSeconds: { kind: "uniform", min: 2, max: 10 },
       clientExtraCacheSeconds: { kind: "uniform", min: 0, max: 5 },
+      healthCheckers: 8,
+      healthyCheckerFraction: 0.18,
+      unreachableAlarm: "last-known",
+      gateInsufficientData: "unhealthy",
+      writerCheck: "gate-quorum",
     },
     api: {
       latency: { kind: "lognormal", median: 0.08, p99: 0.5, max: 3 },

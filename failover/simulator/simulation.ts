@@ -108,7 +108,14 @@ export class Simulation {
     this.params = resolveParams(options.params);
     this.epochMs = options.epochMs ?? DEFAULT_EPOCH_MS;
     const regions = options.manifests.map((m) => m.region);
-    this.world = new World(this.kernel, this.rng.fork("world"), regions);
+    // Witness regions hold writer gates only; they fail and partition like any other region.
+    const gateRegions = options.manifests.flatMap((m) =>
+      m.traffic.switch.type === "cloudwatch-gate"
+        ? m.traffic.switch.gates.map((g) => g.region)
+        : [],
+    );
+    const worldRegions = [...new Set([...regions, ...gateRegions])];
+    this.world = new World(this.kernel, this.rng.fork("world"), worldRegions, regions);
     this.apiRng = this.rng.fork("api");
     this.homeRegion = options.manifests[0].homeRegion;
     this.route53Region = options.route53ApiRegion ?? "us-east-1";
@@ -181,14 +188,17 @@ export class Simulation {
         this.drainSecondsAfterFence = drain;
       });
     }
-    const replicators: MskReplicator[] = options.manifests
-      .filter((m) => m.stores.msk.replicatorArn && m.stores.msk.sourceClusterArn)
-      .map((m) => ({
-        arn: m.stores.msk.replicatorArn!,
-        name: m.stores.msk.replicatorArn!.split(":").slice(5).join(":").split("/")[1],
-        region: m.region,
-        sourceRegion: m.stores.msk.sourceClusterArn!.split(":")[3],
-      }));
+    // One replicator per peer in each cell: a full mesh once every cell has deployed.
+    const replicators: MskReplicator[] = options.manifests.flatMap((m) =>
+      m.stores.msk.replicators
+        .filter((r) => regions.includes(r.sourceRegion))
+        .map((r) => ({
+          arn: r.replicatorArn,
+          name: r.replicatorName,
+          region: m.region,
+          sourceRegion: r.sourceRegion,
+        })),
+    );
     this.msk = new MskMesh(k, w, this.rng.fork("msk"), this.params.msk, regions, replicators);
     const cacheIds = options.manifests.map((m) => m.stores.cache.globalReplicationGroupId);
     if (cacheIds[0]) {

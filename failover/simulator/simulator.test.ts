@@ -150,35 +150,17 @@ describe("simulator: stores", () => {
 });
 
 describe("simulator: traffic", () => {
-  it("detects a region outage after interval x threshold and answers the secondary", () => {
+  it("detects a region outage by its HTTPS check, and the writer name stays put (only the commands move it)", () => {
     const s = sim(3);
     s.kernel.advanceTo(60);
-    assert.strictEqual(s.traffic.writerAnswer(), USE1);
+    assert.deepStrictEqual(s.traffic.writerAnswers(), [USE1]);
     s.world.setDown(USE1, true);
     s.kernel.advanceTo(60 + 10 * 3 - 10.001);
-    assert.strictEqual(s.traffic.writerAnswer(), USE1, "not before threshold - 1 intervals");
+    assert.ok(s.traffic.cellOfRegion(USE1)!.httpsHealthy, "not before threshold - 1 intervals");
     s.kernel.advanceTo(60 + 10 * 3 + 10 + 10);
-    assert.strictEqual(s.traffic.writerAnswer(), EUW1);
-    assert.ok(s.traffic.dnsChanges.length === 1);
-  });
-
-  it("closes a writer gate with one PutMetricData; Route 53 follows after the alarm evaluates", () => {
-    const s = sim(4);
-    const gate = manifests()[0].traffic.switch;
-    assert.strictEqual(gate.type, "cloudwatch-gate");
-    if (gate.type !== "cloudwatch-gate") return;
-    s.kernel.advanceTo(10);
-    s.traffic.putMetric(EUW1, gate.namespace, gate.metricName, gate.dimensions, 0);
-    assert.strictEqual(
-      s.traffic.alarmStates(EUW1, [gate.gates[1].alarmName])[gate.gates[1].alarmName],
-      "OK",
-    );
-    s.kernel.advanceTo(200);
-    assert.strictEqual(
-      s.traffic.alarmStates(EUW1, [gate.gates[1].alarmName])[gate.gates[1].alarmName],
-      "ALARM",
-    );
-    assert.strictEqual(s.traffic.writerAnswer(), EUW1);
+    assert.ok(!s.traffic.cellOfRegion(USE1)!.httpsHealthy);
+    assert.deepStrictEqual(s.traffic.writerAnswers(), [USE1]);
+    assert.strictEqual(s.traffic.dnsChanges.length, 0);
   });
 
   it("keeps canary clients on a cached answer for the TTL", () => {
@@ -187,6 +169,13 @@ describe("simulator: traffic", () => {
     const before = s.workload.acked.length;
     assert.ok(before >= 50, `canaries write every second (${before})`);
     assert.ok(s.workload.acked.every((w) => w.region === USE1));
+  });
+
+  it("puts the witness region in the world: it fails and partitions, but runs no cell", () => {
+    const s = sim();
+    assert.deepStrictEqual(s.world.regions, [USE1, EUW1, "us-west-2"]);
+    assert.deepStrictEqual(s.world.cells, [USE1, EUW1]);
+    assert.deepStrictEqual(s.workload.acceptingRegions(), [USE1]);
   });
 });
 

@@ -66,9 +66,9 @@ export class Workload {
     },
     private readonly traffic: Traffic,
     /** The region that writes while the control table has no writer item. */
-    private readonly homeRegion: string = world.regions[0],
+    private readonly homeRegion: string = world.cells[0],
   ) {
-    for (const region of world.regions) {
+    for (const region of world.cells) {
       for (let i = 0; i < params.workload.clientsPerRegion; i++) {
         this.startClient(region, `${region}/c${i}`);
       }
@@ -111,7 +111,7 @@ export class Workload {
       fence: fence ? { fenced: fence.value.fenced === true } : undefined,
       databaseWritable: this.stores.aurora ? this.stores.aurora.writable(region) : true,
       // Heartbeats travel with the control table's replication: heard while linked.
-      peers: this.world.regions
+      peers: this.world.cells
         .filter((peer) => peer !== region)
         .map((peer) => ({ region: peer, lastHeardMs: ms(this.world.lastLinked(region, peer)) })),
       nowMs: ms(this.kernel.now),
@@ -120,7 +120,7 @@ export class Workload {
   }
 
   acceptingRegions(): string[] {
-    return this.world.regions.filter((r) => this.accepting(r));
+    return this.world.cells.filter((r) => this.accepting(r));
   }
 
   /** The first acknowledged write at or after `since` in a region other than `notIn`. */
@@ -152,7 +152,7 @@ export class Workload {
           // Inside an isolated region resolvers cannot refresh: clients keep the stale answer.
           if (!this.world.isIsolated(region)) {
             cache = {
-              answer: this.traffic.writerAnswer(),
+              answer: this.traffic.resolveWriter(),
               expiresAt: now + this.traffic.ttlSeconds() + this.traffic.clientExtraCache(),
             };
           }

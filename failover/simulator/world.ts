@@ -34,7 +34,10 @@ interface RegionState {
 }
 
 export class World {
+  /** Every region the deployment uses: the cells' and the witness regions of their gates. */
   readonly regions: string[];
+  /** The regions that run a cell (stores, application, canaries); the others only hold gates. */
+  readonly cells: string[];
   private readonly index = new Map<string, number>();
   private readonly state: RegionState[];
   /** cut[i][j]: replication and calls between regions i and j are severed. */
@@ -47,8 +50,13 @@ export class World {
     readonly kernel: Kernel,
     readonly rng: Rng,
     regions: string[],
+    /** Defaults to every region. */
+    cells: string[] = regions,
   ) {
+    const extra = cells.filter((c) => !regions.includes(c));
+    if (extra.length > 0) throw new Error(`cell regions ${extra.join(", ")} are not world regions`);
     this.regions = [...regions];
+    this.cells = [...cells];
     regions.forEach((r, i) => this.index.set(r, i));
     this.state = regions.map(() => ({ down: false, isolated: false, api: { ...HEALTHY_API } }));
     this.cut = regions.map(() => regions.map(() => false));
