@@ -289,8 +289,13 @@ export async function executeRun(
       // Aurora was promoted already (an earlier, abandoned run or by hand): finish the
       // failover from the region the control table still names.
       from = controlWriter;
-    } else if (state.writer === to && kind === "switchover" && (toFenced || recordedElsewhere)) {
-      // A stopped switchover left the Aurora writer without writes: give them back to it.
+    } else if (
+      state.writer === to &&
+      kind === "switchover" &&
+      (toFenced || recordedElsewhere || controlWriter === undefined)
+    ) {
+      // A stopped switchover left the Aurora writer without writes, or a fresh deployment has
+      // never opened one (every writer gate starts closed): give them to it.
       runKind = "restore";
     } else if (state.writer === to) {
       throw new UserError(

@@ -254,7 +254,7 @@ export async function collectStatus(
     if (r.writerHealthCheck.ok && writer) {
       if (r.region === writer && !r.writerHealthCheck.value)
         problems.push(
-          `${r.region}: writer health check unhealthy: writer traffic has nowhere to go`,
+          `${r.region}: writer health check unhealthy: writer traffic has nowhere to go (a fresh deployment opens its writer with 'failover switchover --to ${r.region}')`,
         );
       if (r.region !== writer && r.writerHealthCheck.value)
         problems.push(`${r.region}: writer health check healthy but ${writer} writes`);

@@ -1,4 +1,4 @@
-import { DrManifest } from "../../manifest";
+import { DrManifest, TrafficSwitch } from "../../manifest";
 import { AdapterError, DynamoKeyValue, Region } from "../adapters/types";
 import { Step, StepConditionError, StepContext, VerifyResult } from "../engine/graph";
 import { isTransient } from "../engine/retry";
@@ -38,10 +38,6 @@ export function makeCtx(p: RunbookParams, d: RunbookDeps): Ctx {
 }
 
 /** Regions a run may call: every cell's region, minus the failed one on failover. */
-export function reachableRegions(c: Ctx): Region[] {
-  return c.d.topology.regions.filter((r) => !(c.unplanned && r === c.p.from));
-}
-
 function controlTable(c: Ctx): string {
   const t = c.to.stores.controlTable;
   if (!t) throw new StepConditionError(`${c.p.to}: stores.controlTable is null`);
@@ -786,38 +782,68 @@ export function mskCheckpoint(c: Ctx, dependsOn: string[]): Step | undefined {
 // ---------------------------------------------------------------------------------------------
 // Traffic: the writer switch (data plane only)
 
+type GateSwitch = Extract<TrafficSwitch, { type: "cloudwatch-gate" }>;
+
+/** A cell's gates in the regions this run may call (not the failed region on a failover). */
+function reachableGates(c: Ctx, sw: GateSwitch) {
+  return sw.gates.filter((g) => !(c.unplanned && g.region === c.p.from));
+}
+
+/** Sets a cell's gate metric in every gate region the run can reach, at once. */
+async function setGate(c: Ctx, sw: GateSwitch, value: 0 | 1): Promise<void> {
+  await Promise.all(
+    reachableGates(c, sw).map((g) =>
+      c.d.adapters.cloudwatch.putMetric(g.region, {
+        namespace: sw.namespace,
+        metricName: sw.metricName,
+        dimensions: sw.dimensions,
+        value,
+      }),
+    ),
+  );
+}
+
+/**
+ * Whether a cell's gates are shut (Route 53 cannot see a majority open, whatever it makes of
+ * the regions the run cannot read) or open (a majority is open), per their alarms.
+ */
+async function gateProblem(
+  c: Ctx,
+  region: Region,
+  sw: GateSwitch,
+  want: "open" | "closed",
+): Promise<string | undefined> {
+  const gates = reachableGates(c, sw);
+  const states = await Promise.all(
+    gates.map(
+      async (g) =>
+        (await c.d.adapters.cloudwatch.alarmStates(g.region, [g.alarmName]))[g.alarmName],
+    ),
+  );
+  const wanted = want === "open" ? "OK" : "ALARM";
+  const count = states.filter((s) => s === wanted).length;
+  // Closed: at most quorum - 1 gates may still be open anywhere, unread ones included.
+  const needed = want === "open" ? sw.quorum : sw.gateRegions.length - sw.quorum + 1;
+  if (count >= needed) return undefined;
+  const detail = gates.map((g, i) => `${g.region} ${states[i]}`).join(", ");
+  return `${region}'s writer gate is not ${want} in ${needed} of ${sw.gateRegions.length} regions (${detail})`;
+}
+
 export function trafficMove(c: Ctx, dependsOn: string[]): Step {
   const fromSwitch = c.from.traffic.switch;
   const toSwitch = c.to.traffic.switch;
   const avoid = c.unplanned ? [c.p.from] : [];
-  const reachable = reachableRegions(c);
-  const closeRegion = c.unplanned ? c.p.to : c.p.from;
   const a = c.d.adapters;
 
   const restoring = c.p.from === c.p.to;
   const others = [...c.d.topology.cells.values()].filter((m) => m.region !== c.p.to);
+  const closing = restoring ? others : [c.from];
   const act = async () => {
-    if (restoring) {
-      // A stopped run may have left any other cell's gate open: close them all (from the
-      // target, which is healthy) before opening the target's.
-      for (const m of others) {
-        const sw = m.traffic.switch;
-        if (sw.type === "arc-routing-control") {
-          await a.arc.updateRoutingControlStates([
-            { routingControlArn: sw.routingControlArn, state: "Off" },
-          ]);
-        } else {
-          await a.cloudwatch.putMetric(c.p.to, {
-            namespace: sw.namespace,
-            metricName: sw.metricName,
-            dimensions: sw.dimensions,
-            value: 0,
-          });
-        }
-      }
-      return openTarget();
-    }
-    if (fromSwitch.type === "arc-routing-control" && toSwitch.type === "arc-routing-control") {
+    if (
+      !restoring &&
+      fromSwitch.type === "arc-routing-control" &&
+      toSwitch.type === "arc-routing-control"
+    ) {
       // One atomic call: ARC never shows both or neither on.
       await a.arc.updateRoutingControlStates(
         [
@@ -828,68 +854,40 @@ export function trafficMove(c: Ctx, dependsOn: string[]): Step {
       );
       return;
     }
-    if (fromSwitch.type === "arc-routing-control") {
-      await a.arc.updateRoutingControlStates(
-        [{ routingControlArn: fromSwitch.routingControlArn, state: "Off" }],
-        { avoidRegions: avoid },
-      );
-    } else {
-      await a.cloudwatch.putMetric(closeRegion, {
-        namespace: fromSwitch.namespace,
-        metricName: fromSwitch.metricName,
-        dimensions: fromSwitch.dimensions,
-        value: 0,
-      });
+    // Close first (on a restore: every other cell, since a stopped run may have left any open).
+    for (const m of closing) {
+      const sw = m.traffic.switch;
+      if (sw.type === "arc-routing-control") {
+        await a.arc.updateRoutingControlStates(
+          [{ routingControlArn: sw.routingControlArn, state: "Off" }],
+          { avoidRegions: avoid },
+        );
+      } else {
+        await setGate(c, sw, 0);
+      }
     }
-    await openTarget();
-  };
-  const openTarget = async () => {
     if (toSwitch.type === "arc-routing-control") {
       await a.arc.updateRoutingControlStates(
         [{ routingControlArn: toSwitch.routingControlArn, state: "On" }],
         { avoidRegions: avoid },
       );
     } else {
-      const regions = toSwitch.gates.map((g) => g.region).filter((r) => reachable.includes(r));
-      await Promise.all(
-        regions.map((r) =>
-          a.cloudwatch.putMetric(r, {
-            namespace: toSwitch.namespace,
-            metricName: toSwitch.metricName,
-            dimensions: toSwitch.dimensions,
-            value: 1,
-          }),
-        ),
-      );
+      await setGate(c, toSwitch, 1);
     }
   };
 
   const check = async (): Promise<VerifyResult> => {
     const problems: string[] = [];
-    if (restoring) {
-      for (const m of others) {
-        const sw = m.traffic.switch;
-        if (sw.type === "arc-routing-control") {
-          const s = await a.arc.getRoutingControlState(sw.routingControlArn);
-          if (s !== "Off") problems.push(`${m.region} routing control is ${s}`);
-        } else {
-          const gate = sw.gates.find((g) => g.region === c.p.to);
-          if (gate) {
-            const s = (await a.cloudwatch.alarmStates(c.p.to, [gate.alarmName]))[gate.alarmName];
-            if (s !== "ALARM") problems.push(`${gate.alarmName} is ${s}, not ALARM`);
-          }
-        }
-      }
-    } else if (fromSwitch.type === "arc-routing-control") {
-      const s = await a.arc.getRoutingControlState(fromSwitch.routingControlArn, {
-        avoidRegions: avoid,
-      });
-      if (s !== "Off") problems.push(`${c.p.from} routing control is ${s}`);
-    } else {
-      const gate = fromSwitch.gates.find((g) => g.region === closeRegion);
-      if (gate) {
-        const s = (await a.cloudwatch.alarmStates(closeRegion, [gate.alarmName]))[gate.alarmName];
-        if (s !== "ALARM") problems.push(`${gate.alarmName} is ${s}, not ALARM`);
+    for (const m of closing) {
+      const sw = m.traffic.switch;
+      if (sw.type === "arc-routing-control") {
+        const s = await a.arc.getRoutingControlState(sw.routingControlArn, {
+          avoidRegions: avoid,
+        });
+        if (s !== "Off") problems.push(`${m.region} routing control is ${s}`);
+      } else {
+        const p = await gateProblem(c, m.region, sw, "closed");
+        if (p) problems.push(p);
       }
     }
     if (toSwitch.type === "arc-routing-control") {
@@ -898,10 +896,8 @@ export function trafficMove(c: Ctx, dependsOn: string[]): Step {
       });
       if (s !== "On") problems.push(`${c.p.to} routing control is ${s}`);
     } else {
-      for (const gate of toSwitch.gates.filter((g) => reachable.includes(g.region))) {
-        const s = (await a.cloudwatch.alarmStates(gate.region, [gate.alarmName]))[gate.alarmName];
-        if (s !== "OK") problems.push(`${gate.alarmName} is ${s}, not OK`);
-      }
+      const p = await gateProblem(c, c.p.to, toSwitch, "open");
+      if (p) problems.push(p);
     }
     return { ok: problems.length === 0, detail: problems.join("; ") };
   };
@@ -909,7 +905,7 @@ export function trafficMove(c: Ctx, dependsOn: string[]): Step {
   return step({
     id: "traffic.move",
     title: `Move writer traffic ${c.p.from} -> ${c.p.to} (${describeSwitch(fromSwitch.type, toSwitch.type)})`,
-    region: closeRegion,
+    region: c.p.to,
     dependsOn,
     mutates: true,
     // Alarm gates: the alarm evaluates one 60 s period before Route 53 sees it.
@@ -934,17 +930,15 @@ function describeSwitch(from: string, to: string): string {
 // Verification
 
 /**
- * Whether Route 53 would send writer traffic to a cell: its HTTPS check is healthy and its
- * switch is on. Read from the children of the calculated writer check, because Route 53's
- * GetHealthCheckStatus does not report calculated health checks.
+ * Whether Route 53 would send writer traffic to a cell: its writer check is healthy. Read from
+ * the gate checks (a majority healthy) or the routing control, because GetHealthCheckStatus
+ * does not report calculated health checks.
  */
 export async function writerRouteHealthy(
   a: RunbookDeps["adapters"],
   m: DrManifest,
   avoidRegions: Region[] = [],
 ): Promise<boolean> {
-  const https = await a.route53.healthCheckStatus(m.traffic.healthCheck.healthCheckId);
-  if (!https.healthy) return false;
   const sw = m.traffic.switch;
   if (sw.type === "arc-routing-control") {
     return (await a.arc.getRoutingControlState(sw.routingControlArn, { avoidRegions })) === "On";
@@ -952,7 +946,7 @@ export async function writerRouteHealthy(
   const gates = await Promise.all(
     sw.gates.map((g) => a.route53.healthCheckStatus(g.healthCheckId)),
   );
-  return gates.every((g) => g.healthy);
+  return gates.filter((g) => g.healthy).length >= sw.quorum;
 }
 
 export function verifyRun(c: Ctx, dependsOn: string[]): Step {

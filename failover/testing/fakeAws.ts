@@ -83,10 +83,8 @@ export class FakeAws {
     for (const m of manifests) {
       if (m.traffic.switch.type === "cloudwatch-gate") {
         for (const g of m.traffic.switch.gates) {
-          this.gates.set(
-            `${m.cell}@${g.region}`,
-            m.region === this.auroraWriter || g.region !== m.region ? 1 : 0,
-          );
+          // Open in every gate region for the writer, closed everywhere for the others.
+          this.gates.set(`${m.cell}@${g.region}`, m.region === this.auroraWriter ? 1 : 0);
         }
       } else {
         this.arc.set(
@@ -208,7 +206,7 @@ export class FakeAws {
     const sw = m.traffic.switch;
     if (this.dead.has(m.region)) return false;
     if (sw.type === "arc-routing-control") return this.arc.get(sw.routingControlArn) === "On";
-    return sw.gates.every((g) => this.alarmState(m.cell, g.region) !== "ALARM");
+    return sw.gates.filter((g) => this.alarmState(m.cell, g.region) === "OK").length >= sw.quorum;
   }
 
   private auroraState(): AuroraGlobalClusterState {
@@ -290,7 +288,7 @@ export class FakeAws {
         },
         async putMetric(region, d) {
           self.enter("CloudWatch", "PutMetricData", region);
-          const m = self.manifests.find((x) => x.cell === d.dimensions.Cell);
+          const m = self.manifests.find((x) => x.region === d.dimensions.Region);
           if (m) self.gates.set(`${m.cell}@${region}`, d.value);
           self.leave("CloudWatch", "PutMetricData", region);
         },
@@ -439,7 +437,7 @@ export class FakeAws {
               sw.type === "cloudwatch-gate"
                 ? sw.gates.find((g) => g.healthCheckId === id)
                 : undefined;
-            if (gate) healthy = self.alarmState(m.cell, gate.region) !== "ALARM";
+            if (gate) healthy = self.alarmState(m.cell, gate.region) === "OK";
           }
           if (healthy === undefined)
             throw new AdapterError(
