@@ -6,6 +6,8 @@ import { CellIdentity, cellTags, regionalName } from "../naming";
 import { outOfBandProperties } from "../switchover/outOfBand";
 import { boundedName } from "./awsName";
 import { throwArgIssues } from "../../validation/componentArgs";
+import { apiAccessCidrProblem } from "../../config/apiAccess";
+import { CellWorkload } from "../workload";
 
 const NODE_GROUP_TYPE = "aws:eks/nodeGroup:NodeGroup";
 
@@ -36,9 +38,18 @@ export interface CellComputeArgs {
   kmsKeyArn: pulumi.Input<string>;
   /**
    * CIDR blocks allowed to reach a public Kubernetes API endpoint. Defaults to none: the API
-   * endpoint is private only, reachable from inside the VPC (or a network joined to it).
+   * endpoint is private only, reachable from inside the VPC (or a network joined to it), and
+   * `pulumi up` (which installs the cell's workload through that API) must run from there.
    */
   publicAccessCidrs?: string[];
+  /** Lets publicAccessCidrs hold 0.0.0.0/0. Defaults to false. */
+  allowApiFromAnywhere?: boolean;
+  /** Pods of the cell service that answers the health path. Defaults to 3. */
+  cellServiceReplicas?: number;
+  /** Image of the cell service. Defaults to the workload's pinned nginx (CELL_SERVICE_IMAGE). */
+  cellServiceImage?: string;
+  /** AWS Load Balancer Controller chart version. Defaults to CONTROLLER_CHART.version. */
+  loadBalancerControllerChartVersion?: string;
   /**
    * IAM roles given cluster-admin through EKS access entries (on-call and CI roles: whoever
    * must act on the cluster during an incident). Defaults to none: only the identity that ran
@@ -66,6 +77,8 @@ export interface CellComputeOutputs {
   targetGroup: aws.lb.TargetGroup;
   httpsListener: aws.lb.Listener;
   httpListener: aws.lb.Listener;
+  /** The load balancer controller, the TargetGroupBinding and the cell service. */
+  workload: CellWorkload;
   clusterName: pulumi.Output<string>;
 }
 
@@ -111,6 +124,7 @@ interface ComputeDefaults {
   sslPolicy: pulumi.Input<string>;
   deletionProtection: boolean;
   publicAccessCidrs: string[];
+  allowApiFromAnywhere: boolean;
   adminRoleArns: pulumi.Input<string>[];
 }
 
@@ -127,6 +141,7 @@ export function computeDefaults(args: CellComputeArgs): ComputeDefaults {
     sslPolicy: args.sslPolicy ?? DEFAULT_SSL_POLICY,
     deletionProtection: args.deletionProtection ?? true,
     publicAccessCidrs: args.publicAccessCidrs ?? [],
+    allowApiFromAnywhere: args.allowApiFromAnywhere ?? false,
     adminRoleArns: args.adminRoleArns ?? [],
   };
 }
@@ -202,15 +217,8 @@ export function computeArgProblems(args: CellComputeArgs, d: ComputeDefaults): P
     });
   }
   d.publicAccessCidrs.forEach((cidr, i) => {
-    const block = parseCidr(cidr);
-    if (!block || block.prefix === 0) {
-      problems.push({
-        propertyPath: `publicAccessCidrs[${i}]`,
-        reason: !block
-          ? `'${cidr}' is not an IPv4 CIDR block such as 203.0.113.0/24.`
-          : "0.0.0.0/0 opens the Kubernetes API to the internet; list your operators' and CI's egress blocks instead, or leave publicAccessCidrs out for a private-only endpoint.",
-      });
-    }
+    const reason = apiAccessCidrProblem(cidr, d.allowApiFromAnywhere);
+    if (reason) problems.push({ propertyPath: `publicAccessCidrs[${i}]`, reason });
   });
   if (!(Number.isInteger(d.targetPort) && d.targetPort >= 1 && d.targetPort <= 65535)) {
     problems.push({
@@ -540,6 +548,34 @@ export function createCellCompute(
     { parent },
   );
 
+  const workload = new CellWorkload(
+    `${name}-workload`,
+    {
+      identity: args.identity,
+      clusterName: cluster.eksCluster.name,
+      clusterArn: cluster.eksCluster.arn,
+      clusterEndpoint: cluster.eksCluster.endpoint,
+      clusterCertificateAuthority: cluster.eksCluster.certificateAuthority.data,
+      vpcId: args.vpcId,
+      targetGroupArn: targetGroup.arn,
+      // The cluster component finishes after its access entries; pods need the nodes.
+      apiReadyAfter: [cluster, nodeGroup],
+      // The very path the target group (above) and Route 53 (CellTraffic) probe.
+      healthCheckPath: d.healthCheckPath,
+      targetPort: d.targetPort,
+      replicas: args.cellServiceReplicas,
+      image: args.cellServiceImage,
+      controllerChartVersion: args.loadBalancerControllerChartVersion,
+    },
+    { parent },
+  );
+  if (!publicApi) {
+    void pulumi.log.info(
+      `The Kubernetes API of ${regionalName(args.identity, "eks")} is private only: run 'pulumi up' from inside the VPC (or a peered network or VPN), or list your egress blocks in dr:eks.publicAccessCidrs (README: EKS API access).`,
+      parent,
+    );
+  }
+
   return {
     cluster,
     nodeRole,
@@ -550,6 +586,7 @@ export function createCellCompute(
     targetGroup,
     httpsListener,
     httpListener,
+    workload,
     clusterName: cluster.eksCluster.name,
   };
 }

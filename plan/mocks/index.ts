@@ -4,6 +4,7 @@ import { TABLES_CACHE_STORAGE_OUTPUTS } from "./tablesCacheStorage";
 import { NETWORK_COMPUTE_OUTPUTS } from "./networkCompute";
 import { STREAMING_TRAFFIC_OUTPUTS } from "./streamingTraffic";
 import { IAM_OUTPUTS } from "./iam";
+import { KUBERNETES_OUTPUTS } from "./kubernetes";
 import { arnFor, MOCK_ACCOUNT_ID, physicalName } from "./common";
 
 /**
@@ -19,6 +20,7 @@ const BY_TYPE = mergeOutputTables([
   NETWORK_COMPUTE_OUTPUTS,
   STREAMING_TRAFFIC_OUTPUTS,
   IAM_OUTPUTS,
+  KUBERNETES_OUTPUTS,
 ]);
 
 /** Merges the per-area tables; a type in two of them would silently shadow one, so it throws. */

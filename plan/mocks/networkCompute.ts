@@ -47,6 +47,12 @@ export const NETWORK_COMPUTE_OUTPUTS: Record<string, OutputsFor> = {
         endpoint,
         version: r.inputs.version ?? "1.33",
         vpcConfig: { clusterSecurityGroupId: `sg-${stableHex(`${name}/eks-managed`, 17)}` },
+        // A base64 PEM bundle, as EKS reports it; the kubeconfig carries it.
+        certificateAuthority: {
+          data: Buffer.from(
+            `-----BEGIN CERTIFICATE-----\n${stableHex(name, 64)}\n-----END CERTIFICATE-----\n`,
+          ).toString("base64"),
+        },
       },
       clusterSecurityGroupId: `sg-${stableHex(`${name}/control-plane`, 17)}`,
       nodeSecurityGroupId: "",
