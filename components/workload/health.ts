@@ -43,7 +43,7 @@ export function cellServiceNginxConfig(opts: {
     "server {",
     `  listen ${port};`,
     "  server_tokens off;",
-    "  # Shallow on purpose: no upstream, no store. See components/workload/health.ts.",
+    "  # Shallow on purpose: answered from memory. See components/workload/health.ts.",
     `  location = ${healthCheckPath} {`,
     "    access_log off;",
     "    default_type text/plain;",
