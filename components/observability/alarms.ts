@@ -103,18 +103,22 @@ export function dynamodbLagAlarm(
   };
 }
 
-/** MSK Replicator publishes ReplicationLatency in its (the target's) region. */
+/**
+ * MSK Replicator publishes ReplicationLatency in its (the target's) region, per replicator:
+ * one alarm per peer the cell replicates from.
+ */
 export function mskLagAlarm(
   id: CellIdentity,
   replicatorName: pulumi.Input<string>,
+  sourceRegion: string,
   t: AlarmThresholds,
 ): AlarmSpec {
   return {
     kind: "mskLag",
-    role: "mskLagAlarm",
-    alarmName: regionalName(id, "msk-replication-lag"),
-    title: "MSK Replicator replication latency (ms)",
-    description: `MSK Replicator lag into ${id.region} above ${t.mskLagSeconds} s (${t.mskLagSeconds * MS_PER_SECOND} ms).`,
+    role: `mskLagAlarm-${regionCode(sourceRegion)}`,
+    alarmName: regionalName(id, `msk-replication-lag-${sourceRegion}`),
+    title: `MSK Replicator ${sourceRegion} -> ${id.region} replication latency (ms)`,
+    description: `MSK Replicator lag ${sourceRegion} -> ${id.region} above ${t.mskLagSeconds} s (${t.mskLagSeconds * MS_PER_SECOND} ms).`,
     namespace: "AWS/Kafka",
     metricName: "ReplicationLatency",
     dimensions: { ReplicatorName: replicatorName },

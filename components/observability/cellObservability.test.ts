@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions read untyped provider inputs */
 import { strict as assert } from "assert";
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CellObservability, CellObservabilityArgs } from "./cellObservability";
 import { auroraLagAlarm, dynamodbLagAlarm, mskLagAlarm } from "./alarms";
@@ -14,13 +15,26 @@ const thresholds = {
   loadBalancer5xxPerMinute: 50,
 };
 
+const lateAlarm = {
+  comparisonOperator: "GreaterThanThreshold",
+  evaluationPeriods: 1,
+  metricName: "ReplicationLatency",
+  namespace: "AWS/DynamoDB",
+  period: 60,
+  statistic: "Average",
+  threshold: 1,
+};
+
 function args(overrides: Partial<CellObservabilityArgs> = {}): CellObservabilityArgs {
   return {
     identity,
     peerRegions: ["eu-west-1", "us-west-2"],
     auroraClusterIdentifier: "shop-use1",
     tableNames: ["orders", "carts"],
-    replicatorName: "shop-use1-msk-from-euw1",
+    replicators: [
+      { sourceRegion: "eu-west-1", replicatorName: "shop-use1-msk-from-euw1-enhanced" },
+      { sourceRegion: "us-west-2", replicatorName: "shop-use1-msk-from-usw2-enhanced" },
+    ],
     loadBalancerArnSuffix: "app/shop-use1/0123456789abcdef",
     thresholds,
     ...overrides,
@@ -50,10 +64,10 @@ function alarmOn(r: Render, metricName: string, dims: Record<string, string>): R
 }
 
 describe("components/observability CellObservability", () => {
-  it("alarms on Aurora, every table x peer region, MSK and the load balancer", async () => {
+  it("alarms on Aurora, every table x peer region, every replicator and the load balancer", async () => {
     const { render: r, component } = await render(args());
-    // 1 Aurora + 2 tables x 2 peers + 1 MSK + 1 ALB
-    assert.equal(alarms(r).length, 7);
+    // 1 Aurora + 2 tables x 2 peers + 2 MSK replicators + 1 ALB
+    assert.equal(alarms(r).length, 8);
     for (const table of ["orders", "carts"]) {
       for (const peer of ["eu-west-1", "us-west-2"]) {
         const a = alarmOn(r, "ReplicationLatency", { TableName: table, ReceivingRegion: peer });
@@ -65,8 +79,17 @@ describe("components/observability CellObservability", () => {
       DBClusterIdentifier: "shop-use1",
     });
     assert.equal(aurora.inputs.namespace, "AWS/RDS");
-    const msk = alarmOn(r, "ReplicationLatency", { ReplicatorName: "shop-use1-msk-from-euw1" });
-    assert.equal(msk.inputs.namespace, "AWS/Kafka");
+    for (const [peer, code] of [
+      ["eu-west-1", "euw1"],
+      ["us-west-2", "usw2"],
+    ]) {
+      const msk = alarmOn(r, "ReplicationLatency", {
+        ReplicatorName: `shop-use1-msk-from-${code}-enhanced`,
+      });
+      assert.equal(msk.inputs.namespace, "AWS/Kafka");
+      assert.equal(msk.name, `obs-mskLagAlarm-${code}`);
+      assert.equal(msk.inputs.name, `shop-use1-msk-replication-lag-${peer}`);
+    }
     const alb = alarmOn(r, "HTTPCode_ELB_5XX_Count", {
       LoadBalancer: "app/shop-use1/0123456789abcdef",
     });
@@ -94,7 +117,9 @@ describe("components/observability CellObservability", () => {
       ReceivingRegion: "eu-west-1",
     });
     assert.equal(ddb.inputs.threshold, 3000);
-    const msk = alarmOn(r, "ReplicationLatency", { ReplicatorName: "shop-use1-msk-from-euw1" });
+    const msk = alarmOn(r, "ReplicationLatency", {
+      ReplicatorName: "shop-use1-msk-from-euw1-enhanced",
+    });
     assert.equal(msk.inputs.threshold, 60000);
     for (const a of [aurora, ddb, msk]) {
       assert.equal(a.inputs.comparisonOperator, "GreaterThanThreshold");
@@ -104,7 +129,10 @@ describe("components/observability CellObservability", () => {
     // The pure specs agree and say so.
     assert.equal(auroraLagAlarm(identity, "c", thresholds).metricUnit, "Milliseconds");
     assert.equal(dynamodbLagAlarm(identity, "t", "eu-west-1", thresholds).threshold, 3000);
-    assert.equal(mskLagAlarm(identity, "r", { ...thresholds, mskLagSeconds: 2 }).threshold, 2000);
+    assert.equal(
+      mskLagAlarm(identity, "r", "eu-west-1", { ...thresholds, mskLagSeconds: 2 }).threshold,
+      2000,
+    );
   });
 
   it("creates an SNS topic when none is given and notifies it on alarm and recovery", async () => {
@@ -128,24 +156,52 @@ describe("components/observability CellObservability", () => {
     assert.equal(await promiseOf(component.alarmTopicArn), topicArn);
   });
 
-  it("skips the MSK alarm while the replicator is deferred and Aurora while there is no cluster", async () => {
+  it("creates no MSK alarm without replicators and no Aurora alarm without a cluster", async () => {
     const { render: r } = await render(
-      args({ replicatorName: pulumi.output(null), auroraClusterIdentifier: undefined }),
+      args({ replicators: [], auroraClusterIdentifier: undefined }),
     );
     assert.equal(alarms(r).length, 5);
     assert.ok(alarms(r).every((a) => a.inputs.metricName !== "AuroraGlobalDBReplicationLag"));
     assert.ok(alarms(r).every((a) => a.inputs.namespace !== "AWS/Kafka"));
   });
 
-  it("accepts table names and the replicator name as Outputs", async () => {
+  it("registers every alarm on a first deploy, while the values they watch are still unknown", async () => {
+    // On a first preview, ARNs and ids of resources not created yet are unknown. Whether an
+    // alarm exists depends on plain values only, so all of them are registered anyway.
+    const unknown = <T>() => pulumi.output(pulumi.unknown as unknown as T);
     const { render: r } = await render(
       args({
-        tableNames: pulumi.output(["orders"]),
-        replicatorName: pulumi.output("shop-use1-msk-from-euw1"),
+        auroraClusterIdentifier: unknown<string>(),
+        loadBalancerArnSuffix: unknown<string>(),
+        alarmTopicArn: unknown<string>(),
       }),
     );
-    assert.equal(alarms(r).length, 1 + 2 + 1 + 1);
-    alarmOn(r, "ReplicationLatency", { ReplicatorName: "shop-use1-msk-from-euw1" });
+    assert.equal(alarms(r).length, 8);
+    assert.deepEqual(
+      alarms(r)
+        .map((a) => a.name)
+        .sort(),
+      [
+        "obs-auroraLagAlarm",
+        "obs-dynamodbLagAlarm-carts-euw1",
+        "obs-dynamodbLagAlarm-carts-usw2",
+        "obs-dynamodbLagAlarm-orders-euw1",
+        "obs-dynamodbLagAlarm-orders-usw2",
+        "obs-loadBalancer5xxAlarm",
+        "obs-mskLagAlarm-euw1",
+        "obs-mskLagAlarm-usw2",
+      ],
+    );
+  });
+
+  it("(the check above can fail) a resource built inside an apply on an unknown value is never registered", async () => {
+    // What the earlier component did with Output table names and replicator names.
+    const r = await renderComponent(() => {
+      pulumi
+        .output(pulumi.unknown as unknown as string)
+        .apply((name) => new aws.cloudwatch.MetricAlarm("late", { ...lateAlarm, name }));
+    });
+    assert.equal(alarms(r).length, 0);
   });
 
   it("graphs every alarmed metric on one dashboard, with thresholds in the metric's unit", async () => {
@@ -162,7 +218,7 @@ describe("components/observability CellObservability", () => {
         .map((a) => a.state.arn)
         .sort(),
     );
-    assert.equal(graphs.length, 7);
+    assert.equal(graphs.length, 8);
     const metrics = graphs.map((g: any) => g.properties.metrics[0]);
     assert.ok(
       metrics.some(
@@ -197,6 +253,27 @@ describe("components/observability CellObservability", () => {
         /thresholds\.dynamodbLagSeconds.*positive number/,
       ],
       ["an empty table name", { tableNames: ["orders", ""] }, /tableNames\[1\].*empty/],
+      ["a table listed twice", { tableNames: ["orders", "orders"] }, /tableNames\[1\].*twice/],
+      [
+        "table names as an Output",
+        { tableNames: pulumi.output(["orders"]) as unknown as string[] },
+        /tableNames is not a list.*not an Output/,
+      ],
+      [
+        "a replicator from a region that is not a peer",
+        { replicators: [{ sourceRegion: "ap-south-1", replicatorName: "r" }] },
+        /replicators\[0\]\.sourceRegion is ap-south-1, not one of peerRegions/,
+      ],
+      [
+        "two replicators from one peer",
+        {
+          replicators: [
+            { sourceRegion: "eu-west-1", replicatorName: "a" },
+            { sourceRegion: "eu-west-1", replicatorName: "b" },
+          ],
+        },
+        /replicators\[1\]\.sourceRegion 'eu-west-1' has two replicators/,
+      ],
     ];
     for (const [what, overrides, message] of cases) {
       it(what, async () => {

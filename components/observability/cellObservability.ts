@@ -18,14 +18,21 @@ export interface CellObservabilityArgs {
   /** Regions of every peer cell: DynamoDB reports replication latency per receiving region. */
   peerRegions: string[];
   /**
-   * This cell's Aurora cluster. Leave it out (or resolve to null) while a joiner has no
-   * cluster yet: no Aurora alarm is created.
+   * This cell's Aurora cluster identifier; the value may be an Output (it is only the alarm's
+   * dimension). Leave it out while the cell has no cluster: no Aurora alarm is created.
    */
-  auroraClusterIdentifier?: pulumi.Input<string | undefined | null>;
-  /** Global table names replicated from this region; one alarm per table and peer region. */
-  tableNames: pulumi.Input<string[]>;
-  /** The MSK replicator in this cell; leave out (or resolve to null) while it is deferred. */
-  replicatorName?: pulumi.Input<string | undefined | null>;
+  auroraClusterIdentifier?: pulumi.Input<string>;
+  /**
+   * Global table names replicated from this region (from config, not from the tables' outputs:
+   * the alarms' count and names must be known before anything is created, so that a first
+   * preview shows them). One alarm per table and peer region.
+   */
+  tableNames: string[];
+  /**
+   * The MSK replicators this cell runs, one per peer that has published its cluster
+   * (`StreamingCell.plannedReplicators`); one lag alarm each. Defaults to none.
+   */
+  replicators?: ReadonlyArray<{ sourceRegion: string; replicatorName: string }>;
   /** The load balancer's ARN suffix (`app/<name>/<id>`), CloudWatch's LoadBalancer dimension. */
   loadBalancerArnSuffix: pulumi.Input<string>;
   /** Alarm thresholds, as in the stack config (`dr:alarms`): lags in seconds. */
@@ -40,8 +47,8 @@ export interface CreatedAlarm {
 }
 
 export interface CellObservabilityOutputs {
-  /** Every alarm; resolves once the optional ones (built from Outputs) exist. */
-  alarms: pulumi.Output<CreatedAlarm[]>;
+  /** Every alarm; all are registered when the component is constructed (known at preview). */
+  alarms: CreatedAlarm[];
   dashboard: aws.cloudwatch.Dashboard;
   /** Created only when no alarmTopicArn was given. */
   alarmTopic?: aws.sns.Topic;
@@ -101,38 +108,26 @@ export function createCellObservability(
     ),
   });
 
-  // Always present, and its dimension may stay an Output: created now, not in an apply.
-  const loadBalancerAlarms = [
+  // Whether each alarm exists depends on plain values only, so every alarm is registered now,
+  // not inside an apply: a first deploy's preview and the policy pack see all of them.
+  const alarms: CreatedAlarm[] = [
     create(loadBalancer5xxAlarm(identity, args.loadBalancerArnSuffix, thresholds)),
+    ...(args.auroraClusterIdentifier === undefined
+      ? []
+      : [create(auroraLagAlarm(identity, args.auroraClusterIdentifier, thresholds))]),
+    ...args.tableNames.flatMap((table) =>
+      args.peerRegions.map((peer) => create(dynamodbLagAlarm(identity, table, peer, thresholds))),
+    ),
+    ...(args.replicators ?? []).map((r) =>
+      create(mskLagAlarm(identity, r.replicatorName, r.sourceRegion, thresholds)),
+    ),
   ];
-  const groups: pulumi.Output<CreatedAlarm[]>[] = [
-    pulumi.output(undefined).apply(() => loadBalancerAlarms),
-    whenPresent(args.auroraClusterIdentifier, (id) => [
-      create(auroraLagAlarm(identity, id, thresholds)),
-    ]),
-    whenPresent(args.tableNames, (tables) => {
-      validateTableNames(tables);
-      return tables.flatMap((table) =>
-        args.peerRegions.map((peer) => create(dynamodbLagAlarm(identity, table, peer, thresholds))),
-      );
-    }),
-    whenPresent(args.replicatorName, (replicator) => [
-      create(mskLagAlarm(identity, replicator, thresholds)),
-    ]),
-  ];
-  const alarms = pulumi.all(groups).apply((lists) => lists.flat());
 
-  const resolved = alarms.apply((list) =>
-    pulumi.all(
-      list.map(({ spec, alarm }) =>
-        pulumi
-          .all([pulumi.output(spec.dimensions), alarm.arn])
-          .apply(([dimensions, alarmArn]): ResolvedAlarmSpec => ({
-            ...spec,
-            dimensions,
-            alarmArn,
-          })),
-      ),
+  const resolved = pulumi.all(
+    alarms.map(({ spec, alarm }) =>
+      pulumi
+        .all([pulumi.output(spec.dimensions), alarm.arn])
+        .apply(([dimensions, alarmArn]): ResolvedAlarmSpec => ({ ...spec, dimensions, alarmArn })),
     ),
   );
   const dashboard = new aws.cloudwatch.Dashboard(
@@ -148,24 +143,6 @@ export function createCellObservability(
     { parent },
   );
   return { alarms, dashboard, alarmTopic, alarmTopicArn };
-}
-
-/**
- * Runs `build` on the value of an optional input: now for a plain value, once resolved for an
- * Output (peer-dependent names arrive from StackReferences).
- */
-function whenPresent<T, R>(
-  input: pulumi.Input<T | undefined | null> | undefined,
-  build: (value: T) => R[],
-): pulumi.Output<R[]> {
-  if (input === undefined || input === null) return pulumi.output(undefined).apply(() => []);
-  if (pulumi.Output.isInstance(input) || input instanceof Promise) {
-    return pulumi
-      .output(input as pulumi.Input<T | undefined | null>)
-      .apply((v) => (v === undefined || v === null ? [] : build(v as T)));
-  }
-  const built = build(input as T);
-  return pulumi.output(undefined).apply(() => built);
 }
 
 function inputError(propertyPath: string, reason: string): pulumi.InputPropertyError {
@@ -195,13 +172,38 @@ function validateArgs(args: CellObservabilityArgs): void {
       );
     }
   }
-  if (Array.isArray(args.tableNames)) validateTableNames(args.tableNames);
-}
-
-function validateTableNames(tables: string[]): void {
-  tables.forEach((table, i) => {
+  if (!Array.isArray(args.tableNames)) {
+    throw inputError(
+      "tableNames",
+      "is not a list; pass the configured table names (dr:dynamodb.tables) as plain strings, not an Output, so the alarms show in a preview.",
+    );
+  }
+  args.tableNames.forEach((table, i) => {
     if (typeof table !== "string" || table.length === 0) {
       throw inputError(`tableNames[${i}]`, "is empty; pass the global table's name.");
+    }
+    if (args.tableNames.indexOf(table) !== i) {
+      throw inputError(`tableNames[${i}]`, `'${table}' is listed twice; list each table once.`);
+    }
+  });
+  (args.replicators ?? []).forEach((r, i) => {
+    if (!args.peerRegions.includes(r.sourceRegion)) {
+      throw inputError(
+        `replicators[${i}].sourceRegion`,
+        `is ${r.sourceRegion}, not one of peerRegions (${args.peerRegions.join(", ")}); a replicator pulls from a peer cell.`,
+      );
+    }
+    if (typeof r.replicatorName !== "string" || r.replicatorName.length === 0) {
+      throw inputError(
+        `replicators[${i}].replicatorName`,
+        "is empty; pass StreamingCell.plannedReplicators.",
+      );
+    }
+    if ((args.replicators ?? []).findIndex((x) => x.sourceRegion === r.sourceRegion) !== i) {
+      throw inputError(
+        `replicators[${i}].sourceRegion`,
+        `'${r.sourceRegion}' has two replicators; a cell runs one per peer.`,
+      );
     }
   });
 }
@@ -216,8 +218,8 @@ export class CellObservability extends pulumi.ComponentResource {
   constructor(name: string, args: CellObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dr:observability:CellObservability", name, {}, opts);
     const out = createCellObservability(name, args, this);
-    this.alarmArns = out.alarms.apply((list) => pulumi.all(list.map((a) => a.alarm.arn)));
-    this.alarmNames = out.alarms.apply((list) => list.map((a) => a.spec.alarmName));
+    this.alarmArns = pulumi.all(out.alarms.map((a) => a.alarm.arn));
+    this.alarmNames = pulumi.output(out.alarms.map((a) => a.spec.alarmName));
     this.dashboardName = out.dashboard.dashboardName;
     this.alarmTopicArn = out.alarmTopicArn;
     this.registerOutputs({
