@@ -101,33 +101,48 @@ describe("stacks: both cells rendered from their own Pulumi.<stack>.yaml", funct
     }
   });
 
-  it("wires the records to their health checks and the writer check to the switch", () => {
+  it("routes writers by weight behind a gate majority that never includes the HTTPS check", () => {
     for (const r of [use1, euw1]) {
       const t = r.manifest.traffic;
       const records = only(r, "aws:route53/record:Record");
       const latency = records.find((x) => x.inputs.latencyRoutingPolicies !== undefined);
-      const failover = records.find((x) => x.inputs.failoverRoutingPolicies !== undefined);
-      assert.ok(latency && failover, `${r.stack}: latency and failover records`);
+      const writerRecord = records.find((x) => x.inputs.weightedRoutingPolicies !== undefined);
+      assert.ok(latency && writerRecord, `${r.stack}: latency and weighted writer records`);
+      assert.equal(records.filter((x) => x.inputs.failoverRoutingPolicies).length, 0);
       assert.equal(latency.inputs.healthCheckId, t.healthCheck.healthCheckId);
-      assert.equal(failover.inputs.healthCheckId, t.healthCheck.writerHealthCheckId);
-      assert.ok(Number(latency.inputs.ttl) <= 60 && Number(failover.inputs.ttl) <= 60);
+      assert.equal(writerRecord.inputs.healthCheckId, t.healthCheck.writerHealthCheckId);
+      assert.equal(writerRecord.inputs.name, t.writerRecord?.name);
+      assert.ok(Number(latency.inputs.ttl) <= 60 && Number(writerRecord.inputs.ttl) <= 60);
       const writer = only(r, "aws:route53/healthCheck:HealthCheck").find(
         (h) => h.id === t.healthCheck.writerHealthCheckId,
       )!;
       const children = writer.inputs.childHealthchecks as string[];
-      assert.ok(
-        children.includes(t.healthCheck.healthCheckId),
-        "writer check must include the HTTPS check",
-      );
+      assert.ok(!children.includes(t.healthCheck.healthCheckId), "HTTPS never moves the writer");
       assert.equal(t.switch.type, "cloudwatch-gate");
-      assert.equal(
-        t.switch.type === "cloudwatch-gate" && t.switch.gates.length,
-        2,
-        "one gate per cell region",
+      if (t.switch.type !== "cloudwatch-gate") continue;
+      assert.deepEqual(
+        children,
+        t.switch.gates.map((g) => g.healthCheckId),
       );
+      assert.equal(writer.inputs.childHealthThreshold, 2, "a majority of three gate regions");
+      assert.deepEqual(t.switch.witnessRegions, ["us-west-2"]);
+      assert.deepEqual(t.switch.gates.map((g) => g.region).sort(), [
+        "eu-west-1",
+        "us-east-1",
+        "us-west-2",
+      ]);
     }
-    assert.equal(use1.manifest.traffic.failoverRecord.role, "PRIMARY");
-    assert.equal(euw1.manifest.traffic.failoverRecord.role, "SECONDARY");
+    // The gate one stack hosts for the other is the one the other's writer check counts.
+    const hostedByUse1 = use1.manifest.traffic.hostedGates.find(
+      (g) => g.forRegion === "eu-west-1",
+    )!;
+    const euw1Switch = euw1.manifest.traffic.switch;
+    assert.ok(
+      euw1Switch.type === "cloudwatch-gate" &&
+        euw1Switch.gates.some(
+          (g) => g.healthCheckId === hostedByUse1.healthCheckId && g.hostedBy === "prod-use1",
+        ),
+    );
   });
 
   it("publishes no secret in a plain output", () => {

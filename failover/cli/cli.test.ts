@@ -396,6 +396,20 @@ describe("failover CLI (real argument parser, fake AWS)", () => {
     assert.deepEqual(f.fake.acceptingWrites(), ["eu-west-1"]);
   });
 
+  it("a fresh deployment (no writer recorded, every gate closed): the first switchover opens home", async () => {
+    for (const items of f.fake.control.values()) items.clear();
+    for (const key of f.fake.gates.keys()) f.fake.gates.delete(key); // never published
+    assert.equal(f.fake.writerCheckHealthy(f.manifests[0]), false);
+    assert.equal(await f.run("status"), 1);
+    assert.match(f.stdout, /nowhere to go.*'failover switchover --to us-east-1'/);
+    assert.equal(await f.run("switchover", "--to", "us-east-1", "--yes"), 0, f.stderr);
+    assert.equal(f.fake.writerCheckHealthy(f.manifests[0]), true);
+    assert.equal(f.fake.writerCheckHealthy(f.manifests[1]), false);
+    assert.deepEqual(f.fake.acceptingWrites(), ["us-east-1"]);
+    assert.equal(f.fake.promotions.aurora, 0, "nothing to promote: the home cell already writes");
+    assert.equal(await f.run("status"), 0, f.stdout);
+  });
+
   it("restore after an abandoned switchover whose promotion went through closes the old gate", async () => {
     f.fake.metrics.MessageLag = 500; // drain.msk never finishes, Aurora switches anyway
     assert.equal(await f.run("switchover", "--to", "eu-west-1", "--yes"), 1);
