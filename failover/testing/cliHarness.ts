@@ -1,3 +1,4 @@
+import type { SampleRegion } from "../../manifest/sample";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -13,8 +14,8 @@ import { freshManifests } from "./harness";
 export class CliFixture {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "failover-cli-"));
   readonly clock = new ManualClock();
-  readonly manifests: DrManifest[] = freshManifests(this.clock.now());
-  fake = new FakeAws(this.manifests);
+  readonly manifests: DrManifest[];
+  fake: FakeAws;
   stdout = "";
   stderr = "";
   isTTY = false;
@@ -22,7 +23,10 @@ export class CliFixture {
   prompts: string[] = [];
   adapterFactory?: AdaptersFactory;
 
-  constructor() {
+  /** Two cells by default; pass the regions of the sample cells for more. */
+  constructor(regions?: readonly SampleRegion[]) {
+    this.manifests = freshManifests(this.clock.now(), regions);
+    this.fake = new FakeAws(this.manifests);
     fs.mkdirSync(path.join(this.dir, "manifests"));
     this.writeManifests();
   }

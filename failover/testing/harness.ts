@@ -1,5 +1,5 @@
 import { DrManifest } from "../../manifest";
-import { sampleManifest } from "../../manifest/sample";
+import { SampleRegion, sampleManifest } from "../../manifest/sample";
 import { Adapters } from "../adapters/types";
 import { ManualClock, seededRandom } from "../engine/clock";
 import { JournalEvent, JournalStore, MemoryJournalStore } from "../engine/journal";
@@ -17,9 +17,12 @@ import {
 import { FakeAws } from "./fakeAws";
 
 /** The sample pair, generated "now" so the staleness check passes. */
-export function freshManifests(nowMs: number): DrManifest[] {
-  return (["us-east-1", "eu-west-1"] as const).map((r) => ({
-    ...sampleManifest(r),
+export function freshManifests(
+  nowMs: number,
+  regions: readonly SampleRegion[] = ["us-east-1", "eu-west-1"],
+): DrManifest[] {
+  return regions.map((r) => ({
+    ...sampleManifest(r, regions),
     generatedAt: new Date(nowMs - 3600_000).toISOString(),
   }));
 }
