@@ -174,6 +174,90 @@ describe("config: every bad value names its key and the fix", () => {
     assertRejects(withKey("dr:peers", self), "dr:peers[0].stack", /names this stack/);
   });
 
+  describe("dr:eks API access and the cell service", () => {
+    const eks = (extra: Record<string, unknown>) =>
+      withKey("dr:eks", { minNodes: 2, desiredNodes: 3, maxNodes: 6, ...extra });
+
+    it("defaults to a private-only API, no extra admins and three cell service pods", () => {
+      const c = loadDrConfig("prod-use1", home());
+      assert.deepEqual(c.eks.publicAccessCidrs, []);
+      assert.equal(c.eks.allowApiFromAnywhere, false);
+      assert.deepEqual(c.eks.adminRoleArns, []);
+      assert.equal(c.eks.cellServiceReplicas, 3);
+    });
+
+    it("takes operators' egress blocks and admin roles", () => {
+      const c = loadDrConfig(
+        "prod-use1",
+        eks({
+          publicAccessCidrs: ["203.0.113.0/24", "198.51.100.7/32"],
+          adminRoleArns: ["arn:aws:iam::123456789012:role/dr-oncall"],
+          cellServiceReplicas: 6,
+        }),
+      );
+      assert.deepEqual(c.eks.publicAccessCidrs, ["203.0.113.0/24", "198.51.100.7/32"]);
+      assert.deepEqual(c.eks.adminRoleArns, ["arn:aws:iam::123456789012:role/dr-oncall"]);
+      assert.equal(c.eks.cellServiceReplicas, 6);
+    });
+
+    it("refuses 0.0.0.0/0 unless allowApiFromAnywhere is set", () => {
+      assertRejects(
+        eks({ publicAccessCidrs: ["0.0.0.0/0"] }),
+        "dr:eks.publicAccessCidrs[0]",
+        /whole internet.*allowApiFromAnywhere: true/,
+      );
+      const c = loadDrConfig(
+        "prod-use1",
+        eks({ publicAccessCidrs: ["0.0.0.0/0"], allowApiFromAnywhere: true }),
+      );
+      assert.deepEqual(c.eks.publicAccessCidrs, ["0.0.0.0/0"]);
+    });
+
+    const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
+      [
+        "a malformed block",
+        { publicAccessCidrs: ["203.0.113.0/24", "203.0.113.1/24"] },
+        "dr:eks.publicAccessCidrs[1]",
+        /not an IPv4 CIDR block on its own boundary/,
+      ],
+      [
+        "a private block",
+        { publicAccessCidrs: ["192.168.10.0/24"] },
+        "dr:eks.publicAccessCidrs[0]",
+        /private block: callers inside the VPC/,
+      ],
+      [
+        "more blocks than EKS takes",
+        {
+          publicAccessCidrs: Array.from({ length: 41 }, (_, i) => `198.51.${i}.0/24`),
+        },
+        "dr:eks.publicAccessCidrs",
+        /at most 40/,
+      ],
+      [
+        "a non-boolean opt-in",
+        { allowApiFromAnywhere: "yes" },
+        "dr:eks.allowApiFromAnywhere",
+        /true or false/,
+      ],
+      [
+        "a user instead of a role",
+        { adminRoleArns: ["arn:aws:iam::123456789012:user/alice"] },
+        "dr:eks.adminRoleArns[0]",
+        /IAM role ARN/,
+      ],
+      [
+        "a single cell service pod",
+        { cellServiceReplicas: 1 },
+        "dr:eks.cellServiceReplicas",
+        /at least 2/,
+      ],
+    ];
+    for (const [label, extra, key, message] of cases) {
+      it(label, () => assertRejects(eks(extra), key, message));
+    }
+  });
+
   it("node group sizes out of order", () => {
     assertRejects(
       withKey("dr:eks", { minNodes: 4, desiredNodes: 3, maxNodes: 6 }),

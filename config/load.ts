@@ -1,3 +1,4 @@
+import { apiAccessCidrProblem } from "./apiAccess";
 import { cidrsOverlap, parseCidr } from "./cidr";
 import { regionCode } from "./regions";
 import { drConfigSchema, ParsedDrConfig } from "./schema";
@@ -160,6 +161,10 @@ function crossFieldIssues(stackName: string, c: ParsedDrConfig): InputIssue[] {
       message: `needs minNodes <= desiredNodes <= maxNodes (got ${minNodes}, ${desiredNodes}, ${maxNodes}).`,
     });
   }
+  c.eks.publicAccessCidrs.forEach((cidr, i) => {
+    const problem = apiAccessCidrProblem(cidr, c.eks.allowApiFromAnywhere);
+    if (problem) issues.push({ key: `dr:eks.publicAccessCidrs[${i}]`, message: problem });
+  });
   duplicates(c.dynamodb.tables.map((t) => t.name)).forEach((n) =>
     issues.push({
       key: "dr:dynamodb.tables",

@@ -174,6 +174,32 @@ export const drConfigSchema = z.strictObject({
       minNodes: int(1, 100, "node group minimum").default(2),
       desiredNodes: int(1, 100, "node group desired size").default(3),
       maxNodes: int(1, 100, "node group maximum").default(6),
+      /**
+       * Egress blocks (operators, CI) allowed to reach a public Kubernetes API endpoint. Empty:
+       * the endpoint is private only, and `pulumi up` must run inside the VPC or a network
+       * joined to it (it installs the cell's workload through the API). Checked in load.ts.
+       */
+      publicAccessCidrs: z
+        .array(z.string({ error: "must be an IPv4 CIDR block such as 203.0.113.0/24." }), {
+          error: "must be a list of CIDR blocks, e.g. [203.0.113.0/24].",
+        })
+        .max(40, { error: "must list at most 40 blocks (EKS's limit)." })
+        .default([]),
+      /** The explicit opt-in that 0.0.0.0/0 in publicAccessCidrs needs. */
+      allowApiFromAnywhere: z.boolean({ error: "must be true or false." }).default(false),
+      /** IAM roles (on-call, CI) given cluster-admin through EKS access entries. */
+      adminRoleArns: z
+        .array(
+          z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+            error: "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>).",
+          }),
+          { error: "must be a list of IAM role ARNs." },
+        )
+        .default([]),
+      /** Pods of the cell service answering the health path, spread over the AZs. */
+      cellServiceReplicas: int(2, 50, "cell service pods; 2+ so one node is not the cell").default(
+        3,
+      ),
     })
     .default({
       version: "1.33",
@@ -181,6 +207,10 @@ export const drConfigSchema = z.strictObject({
       minNodes: 2,
       desiredNodes: 3,
       maxNodes: 6,
+      publicAccessCidrs: [],
+      allowApiFromAnywhere: false,
+      adminRoleArns: [],
+      cellServiceReplicas: 3,
     }),
   aurora: z.strictObject({
     engine: z
