@@ -212,27 +212,57 @@ export function preflightDynamo(c: Ctx): Step {
   });
 }
 
+/** The replicator in `into`'s region that pulls from `fromRegion` (manifest `stores.msk`). */
+function mskReplicator(into: DrManifest, fromRegion: Region) {
+  return into.stores.msk.replicators.find((r) => r.sourceRegion === fromRegion);
+}
+
+/**
+ * The replicator into the target from the source must run (the drain watches it). On a
+ * planned run the reverse one (into the source from the target) is checked too: it is what
+ * copies the target's records back and, with ENHANCED, what lets consumers fail back.
+ */
 export function preflightMsk(c: Ctx): Step | undefined {
-  const replicatorArn = c.to.stores.msk.replicatorArn;
-  if (!replicatorArn) return undefined;
+  const inbound = mskReplicator(c.to, c.p.from);
+  if (!inbound) return undefined;
+  const reverse = c.unplanned ? undefined : mskReplicator(c.from, c.p.to);
   return step({
     id: "preflight.msk",
-    title: `Check the MSK replicator into ${c.p.to}`,
+    title: `Check the MSK replicator ${c.p.from} -> ${c.p.to}`,
     region: c.p.to,
     budgetSeconds: 3,
     run: async (ctx) => {
-      const r = await c.d.adapters.kafka.describeReplicator(c.p.to, replicatorArn);
-      const lag = await c.d.adapters.cloudwatch.latestMetric(
-        c.p.to,
-        mskLagQuery(replicatorArn, ctx.clock.now()),
+      const [r, lag, back] = await Promise.all([
+        c.d.adapters.kafka.describeReplicator(c.p.to, inbound.replicatorArn),
+        c.d.adapters.cloudwatch.latestMetric(
+          c.p.to,
+          mskLagQuery(inbound.replicatorArn, ctx.clock.now()),
+        ),
+        reverse && c.d.adapters.kafka.describeReplicator(c.p.from, reverse.replicatorArn),
+      ]);
+      ctx.note(
+        `replicator ${r.replicatorName} ${r.state} (${inbound.offsetSyncMode} offset sync), backlog ${lag ? lag.value : "unknown"} messages`,
       );
-      ctx.note(`replicator ${r.state}, backlog ${lag ? lag.value : "unknown"} messages`);
       if (!c.unplanned && r.state !== "RUNNING") {
         throw new StepConditionError(
           `replicator ${r.replicatorName} is ${r.state}${r.stateReason ? ` (${r.stateReason})` : ""}, not RUNNING.`,
         );
       }
-      return { state: r.state, messageLag: lag?.value };
+      if (!c.unplanned && !reverse) {
+        ctx.note(
+          `${c.p.from} has no replicator from ${c.p.to}: records written in ${c.p.to} after the switch stay there until 'pulumi up' on stack ${c.from.stack} adds it`,
+        );
+      } else if (back && back.state !== "RUNNING") {
+        throw new StepConditionError(
+          `replicator ${back.replicatorName} (${c.p.to} -> ${c.p.from}) is ${back.state}, not RUNNING: records written in ${c.p.to} would not reach ${c.p.from}. Fix it or run 'pulumi up' on stack ${c.from.stack}.`,
+        );
+      }
+      if (inbound.offsetSyncMode !== "ENHANCED") {
+        ctx.note(
+          `${inbound.replicatorName} uses LEGACY offset sync: consumers can move to ${c.p.to} but their offsets are not translated back to ${c.p.from} (run 'pulumi up' on both stacks to reach ENHANCED)`,
+        );
+      }
+      return { state: r.state, messageLag: lag?.value, offsetSyncMode: inbound.offsetSyncMode };
     },
   });
 }
@@ -619,12 +649,13 @@ function keyValue(type: "S" | "N" | "B", text: string, epoch: number): DynamoKey
   return { S: text };
 }
 
+/** Planned runs: the target's replicator whose source is the fenced region, until its backlog is drained. */
 export function drainMsk(c: Ctx): Step | undefined {
-  const replicatorArn = c.to.stores.msk.replicatorArn;
+  const replicatorArn = mskReplicator(c.to, c.p.from)?.replicatorArn;
   if (!replicatorArn) return undefined;
   return step({
     id: "drain.msk",
-    title: `Drain the MSK replicator into ${c.p.to}`,
+    title: `Drain the MSK replicator ${c.p.from} -> ${c.p.to}`,
     region: c.p.to,
     dependsOn: ["fence.source"],
     budgetSeconds: 60,
@@ -756,9 +787,9 @@ export function cacheFailover(c: Ctx, dependsOn: string[]): Step | undefined {
   });
 }
 
-/** Failover only: the replicator into the target, for consumers and the RPO record. */
+/** Failover only: the target's replicator from the failed region, for consumers and the RPO record. */
 export function mskCheckpoint(c: Ctx, dependsOn: string[]): Step | undefined {
-  const replicatorArn = c.to.stores.msk.replicatorArn;
+  const replicatorArn = mskReplicator(c.to, c.p.from)?.replicatorArn;
   if (!replicatorArn) return undefined;
   return step({
     id: "msk.offsets",
