@@ -97,7 +97,10 @@ describe("stacks: both cells rendered from their own Pulumi.<stack>.yaml", funct
         text.includes(self.manifest.stores.msk.clusterArn),
         `${self.stack} replicator does not write locally`,
       );
-      assert.equal(self.manifest.stores.msk.sourceClusterArn, peer.manifest.stores.msk.clusterArn);
+      assert.deepEqual(
+        self.manifest.stores.msk.replicators.map((r) => r.sourceClusterArn),
+        [peer.manifest.stores.msk.clusterArn],
+      );
     }
   });
 

@@ -73,7 +73,7 @@ export async function collectStatus(
     regions.map(async (region): Promise<RegionStatus> => {
       const m = topology.cells.get(region)!;
       const a = m.stores.aurora;
-      const replicatorArn = m.stores.msk.replicatorArn;
+      const replicatorArns = m.stores.msk.replicators.map((r) => r.replicatorArn);
       const gid = m.stores.cache.globalReplicationGroupId;
       const ct = m.stores.controlTable;
       const sw = m.traffic.switch;
@@ -135,13 +135,26 @@ export async function collectStatus(
               };
             }),
           ),
-          replicatorArn
+          replicatorArns.length > 0
             ? read(async () => {
-                const [r, lag] = await Promise.all([
-                  adapters.kafka.describeReplicator(region, replicatorArn),
-                  adapters.cloudwatch.latestMetric(region, mskLagQuery(replicatorArn, now)),
-                ]);
-                return { state: r.state, messageLag: lag?.value ?? null };
+                // One replicator per peer: the region reports the first that is not RUNNING
+                // and the backlog summed over all of them.
+                const reads = await Promise.all(
+                  replicatorArns.map((arn) =>
+                    Promise.all([
+                      adapters.kafka.describeReplicator(region, arn),
+                      adapters.cloudwatch.latestMetric(region, mskLagQuery(arn, now)),
+                    ]),
+                  ),
+                );
+                const down = reads.find(([r]) => r.state !== "RUNNING");
+                const lags = reads.map(([, lag]) => lag?.value);
+                return {
+                  state: (down ?? reads[0])[0].state,
+                  messageLag: lags.some((v) => v === undefined)
+                    ? null
+                    : lags.reduce((a, b) => a! + b!, 0)!,
+                };
               })
             : undefined,
           gid

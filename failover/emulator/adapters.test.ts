@@ -202,7 +202,7 @@ describe("emulator: the real AWS adapters, at the wire", () => {
   it("kafka.describeReplicator", async () => {
     const r = await adapters.kafka.describeReplicator(
       EU,
-      fx.manifests[1].stores.msk.replicatorArn!,
+      fx.manifests[1].stores.msk.replicators[0].replicatorArn,
     );
     assert.equal(r.state, "RUNNING");
     assert.deepEqual(r.sourceClusterArns, [fx.manifests[0].stores.msk.clusterArn]);

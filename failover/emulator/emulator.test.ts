@@ -512,7 +512,7 @@ describe("emulator: real SDK clients round-trip every operation", () => {
 
   it("Kafka: DescribeReplicator maps cluster aliases to ARNs; an unknown one is 404", async () => {
     const kafka = fx.client(KafkaClient, EU);
-    const arn = fx.manifests[1].stores.msk.replicatorArn!;
+    const arn = fx.manifests[1].stores.msk.replicators[0].replicatorArn;
     const r = await kafka.send(new DescribeReplicatorCommand({ ReplicatorArn: arn }));
     assert.equal(r.ReplicatorArn, arn);
     assert.equal(r.ReplicatorState, "RUNNING");
@@ -530,7 +530,9 @@ describe("emulator: real SDK clients round-trip every operation", () => {
     // The us-east-1 replicator lives in us-east-1, not in eu-west-1.
     await rejects(
       kafka.send(
-        new DescribeReplicatorCommand({ ReplicatorArn: fx.manifests[0].stores.msk.replicatorArn! }),
+        new DescribeReplicatorCommand({
+          ReplicatorArn: fx.manifests[0].stores.msk.replicators[0].replicatorArn,
+        }),
       ),
       "NotFoundException",
       404,

@@ -142,7 +142,9 @@ export function operatorPolicyDocument(manifests: readonly DrManifest[]): Policy
       },
     });
   }
-  const replicators = uniq(manifests.map((m) => m.stores.msk.replicatorArn));
+  const replicators = uniq(
+    manifests.flatMap((m) => m.stores.msk.replicators.map((r) => r.replicatorArn)),
+  );
   if (replicators.length > 0) {
     statements.push({
       Sid: "MskReplicatorsRead",

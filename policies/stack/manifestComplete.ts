@@ -27,9 +27,15 @@ export const drManifestComplete = stackPolicy({
       const pending: [string, unknown][] = [
         ["stores.aurora", m.stores.aurora],
         ["stores.controlTable", m.stores.controlTable],
-        ["stores.msk.replicatorArn", m.stores.msk.replicatorArn],
         ["stores.cache.globalReplicationGroupId", m.stores.cache.globalReplicationGroupId],
       ];
+      // Every peer's replicator exists once nothing is deferred.
+      const replicating = new Set(m.stores.msk.replicators.map((r) => r.sourceRegion));
+      for (const peer of m.peers.filter((p) => !replicating.has(p.region))) {
+        report(
+          `${MANIFEST_OUTPUT}.stores.msk.replicators has none from ${peer.region} (${peer.stack}) but ${MANIFEST_OUTPUT}.deferred is empty; add the replicator, or list what the next \`pulumi up\` adds in deferred.`,
+        );
+      }
       for (const [key, value] of pending) {
         if (value === null) {
           report(

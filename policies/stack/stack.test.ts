@@ -184,11 +184,11 @@ describe("policies/stack", () => {
 
     it("accepts null stores only while work is deferred", () => {
       const incomplete = stackInputs("eu-west-1", (i) => {
-        manifestOf(i).stores.msk.replicatorArn = null;
+        manifestOf(i).stores.msk.replicators = [];
       });
       assert.match(
         runStack(drManifestComplete, incomplete)[0].message,
-        /drManifest\.stores\.msk\.replicatorArn is null but drManifest\.deferred is empty/,
+        /drManifest\.stores\.msk\.replicators has none from us-east-1 \(prod-use1\) but drManifest\.deferred is empty/,
       );
       manifestOf(incomplete).deferred = ["MSK replicator from prod-use1"];
       assert.deepEqual(runStack(drManifestComplete, incomplete), []);
