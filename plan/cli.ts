@@ -2,15 +2,17 @@ import { Command, InvalidArgumentError } from "commander";
 import * as fs from "fs";
 import * as path from "path";
 import { listStacks } from "../config";
-import { InputValidationError } from "../validation/issues";
+import { InputValidationError, isUserInputError } from "../validation/issues";
 import { formatPlan, planReport, PlanViolation } from "./summary";
-import { PROJECT_DIR, renderStack, renderWithPeers, StackRender } from "./stack";
+import { PeerRenderError, PROJECT_DIR, renderStack, renderWithPeers, StackRender } from "./stack";
 import { evaluatePlanPolicies } from "./policies";
 
 /**
  * `npm run plan -- --stack <name> [--json] [--first-deploy] [--write-manifest <file>]`
  * Renders the stack offline exactly as `pulumi up` would, runs the DR policy pack over it, and
- * prints a summary. Exit codes: 0 clean, 1 mandatory policy violations, 2 bad input.
+ * prints a summary. Exit codes: 0 clean, 1 mandatory policy violations, 2 bad input (this
+ * stack's config, or a disagreement with a peer stack: the message names the key and the fix),
+ * 3 an internal error (a bug: the stack trace is printed).
  */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command("plan")
@@ -60,6 +62,11 @@ export async function main(argv: string[]): Promise<number> {
       ({ render, peers } = await renderWithPeers(opts.stack, opts.project));
     }
   } catch (e) {
+    const cause = e instanceof PeerRenderError ? e.cause : e;
+    if (!isUserInputError(cause)) {
+      process.stderr.write(`internal error (a bug; please report it):\n${describeBug(e)}\n`);
+      return 3;
+    }
     process.stderr.write(`${describeError(e)}\n`);
     return 2;
   }
@@ -80,10 +87,13 @@ export async function main(argv: string[]): Promise<number> {
 /** Config and manifest problems are the user's to fix: print them without a stack trace. */
 function describeError(e: unknown): string {
   if (e instanceof InputValidationError) return e.message;
-  const err = e as Error;
-  // A ResourceError from a component carries a user-facing message.
-  if (err && typeof err.message === "string") return `error: ${err.message}`;
-  return `error: ${String(e)}`;
+  // A ResourceError from a component, or the program's RunError, carries a user-facing message.
+  return `error: ${(e as Error).message}`;
+}
+
+function describeBug(e: unknown): string {
+  const err = e instanceof PeerRenderError ? e.cause : e;
+  return (err as Error)?.stack ?? String(err);
 }
 
 if (require.main === module) {

@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
+import { AsyncLocalStorage } from "async_hooks";
 import { computedOutputs, MOCK_ACCOUNT_ID } from "./mocks";
 import { INVOKES } from "./mocks/invokes";
 
 /**
  * Renders a Pulumi program offline with Pulumi's mock runtime: no CLI, no engine, no cloud.
  * Every resource registration is recorded with its inputs and options (parent, protect,
- * ignoreChanges), computed outputs come from `./mocks` so wiring resolves to realistic ARNs
+ * ignoreChanges, dependsOn, provider, and whether it was registered inside an `apply`), every
+ * `pulumi.log` message with the resource it names, computed outputs come from `./mocks` so wiring resolves to realistic ARNs
  * and endpoints, StackReferences resolve from `stackOutputs`, and an unknown invoke fails
  * loudly rather than returning nothing.
  *
@@ -55,11 +57,31 @@ export interface RenderedResource {
   ignoreChanges: string[];
   deleteBeforeReplace: boolean;
   retainOnDelete: boolean;
+  /** Names of the resources in `dependsOn` (an Output-valued dependsOn is recorded as "<output>"). */
+  dependsOn: string[];
+  /** Name of the explicit provider (`provider` option or inherited from the parent), if any. */
+  provider?: string;
+  /**
+   * True when the resource was constructed inside an `apply` callback: `pulumi preview` does
+   * not run callbacks on unknown values, so such a resource is missing from the preview.
+   */
+  registeredInApply: boolean;
 }
 
 export interface LogEntry {
   severity: "debug" | "info" | "warn" | "error";
   message: string;
+  /** Name and type of the resource the message was logged against, if any. */
+  resource?: string;
+  resourceType?: string;
+}
+
+/** An explicit provider the program created (`new aws.Provider(...)`), by resource name. */
+export interface RenderedProvider {
+  name: string;
+  type: string;
+  /** Its `region` input, if any. */
+  region?: string;
 }
 
 export interface Render {
@@ -70,6 +92,8 @@ export interface Render {
   /** Names of the stack outputs that are marked secret. */
   secretOutputs: string[];
   logs: LogEntry[];
+  /** Explicit providers by resource name. */
+  providers: Record<string, RenderedProvider>;
 }
 
 export async function renderProgram(opts: RenderOptions): Promise<Render> {
@@ -83,6 +107,9 @@ export async function renderProgram(opts: RenderOptions): Promise<Render> {
   const order: string[] = [];
   const options = new Map<string, Omit<RenderedResource, "inputs" | "state" | "id">>();
   const names = new WeakMap<object, string>();
+  const types = new WeakMap<object, string>();
+  const pendingDependsOn: { key: string; value: unknown }[] = [];
+  const providers: Record<string, RenderedProvider> = {};
   const logs: LogEntry[] = [];
   const key = (type: string, name: string) => `${type}::${name}`;
 
@@ -107,6 +134,13 @@ export async function renderProgram(opts: RenderOptions): Promise<Render> {
           result = { id: computed.id, state };
         }
         custom.set(key(args.type, args.name), { inputs, state: result.state, id: result.id });
+        if (args.type.startsWith("pulumi:providers:")) {
+          providers[args.name] = {
+            name: args.name,
+            type: args.type,
+            ...(typeof inputs.region === "string" ? { region: inputs.region } : {}),
+          };
+        }
         return result;
       },
       call(args) {
@@ -124,9 +158,14 @@ export async function renderProgram(opts: RenderOptions): Promise<Render> {
   );
   pulumi.runtime.setAllConfig(opts.config, []);
 
-  const restoreLog = captureLogs(logs);
+  const restoreLog = captureLogs(logs, (r) =>
+    r ? { resource: names.get(r), resourceType: types.get(r) } : {},
+  );
+  const restoreApply = trackApplyCallbacks();
+  const strays = trapStrayRejections();
   let outputs: Record<string, unknown> = {};
   const secretOutputs: string[] = [];
+  let failure: { error: unknown } | undefined;
   try {
     const result = await pulumi.runtime.runInPulumiStack(async () => {
       pulumi.runtime.registerStackTransformation((args) => {
@@ -134,8 +173,15 @@ export async function renderProgram(opts: RenderOptions): Promise<Render> {
         // URN already); it is not a new registration and must not overwrite the original's record.
         if (args.opts.urn !== undefined) return undefined;
         names.set(args.resource, args.name);
+        types.set(args.resource, args.type);
         const k = key(args.type, args.name);
         if (!options.has(k)) order.push(k);
+        if (args.opts.dependsOn !== undefined) {
+          pendingDependsOn.push({ key: k, value: args.opts.dependsOn });
+        }
+        const explicitProvider =
+          (args.opts as pulumi.CustomResourceOptions).provider ??
+          inheritedProvider(args.opts.parent, args.type);
         options.set(k, {
           type: args.type,
           name: args.name,
@@ -146,6 +192,9 @@ export async function renderProgram(opts: RenderOptions): Promise<Render> {
           deleteBeforeReplace:
             (args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
           retainOnDelete: args.opts.retainOnDelete === true,
+          dependsOn: [],
+          provider: explicitProvider ? names.get(explicitProvider) : undefined,
+          registeredInApply: insideApply.getStore() === true,
         });
         return undefined;
       });
@@ -163,8 +212,24 @@ export async function renderProgram(opts: RenderOptions): Promise<Render> {
     outputs = (result ?? {}) as Record<string, unknown>;
     // Let registrations started by applies settle before reading the record.
     await settle(() => custom.size);
+    for (const { key: k, value } of pendingDependsOn) {
+      options.get(k)!.dependsOn = await dependencyNames(value, names);
+    }
+  } catch (error) {
+    failure = { error };
   } finally {
+    // The runtime's own promises (the stack's outputs) reject with a failed program's error
+    // after the render has returned; let them surface here, not as a crash after it.
+    await settle(() => strays.reasons.length);
+    strays.release();
+    restoreApply();
     restoreLog();
+  }
+  if (failure) throw failure.error;
+  const stray = strays.reasons[0];
+  if (stray !== undefined) {
+    // A promise the program left rejected fails a real deployment too.
+    throw stray instanceof Error ? stray : new Error(String(stray));
   }
 
   const resources: RenderedResource[] = order
@@ -174,7 +239,60 @@ export async function renderProgram(opts: RenderOptions): Promise<Render> {
       const c = custom.get(k);
       return { ...o, inputs: c?.inputs ?? {}, state: c?.state ?? {}, id: c?.id };
     });
-  return { project, stack: opts.stack, resources, outputs, secretOutputs, logs };
+  return { project, stack: opts.stack, resources, outputs, secretOutputs, logs, providers };
+}
+
+/** The provider a resource inherits from its parent chain for its package, if explicit. */
+function inheritedProvider(
+  parent: pulumi.Resource | undefined,
+  type: string,
+): pulumi.ProviderResource | undefined {
+  const pkg = type.split(":")[0];
+  const providers = (parent as unknown as { __providers?: Record<string, pulumi.ProviderResource> })
+    ?.__providers;
+  return providers?.[pkg];
+}
+
+async function dependencyNames(value: unknown, names: WeakMap<object, string>): Promise<string[]> {
+  if (pulumi.Output.isInstance(value)) return ["<output>"];
+  const resolved = await value;
+  const list = Array.isArray(resolved) ? resolved : [resolved];
+  const out: string[] = [];
+  for (const d of list) {
+    const r = await d;
+    if (pulumi.Output.isInstance(r)) out.push("<output>");
+    else if (r && typeof r === "object") out.push(names.get(r) ?? "<unknown>");
+  }
+  return out;
+}
+
+/** True while an `Output.apply` callback (or anything it awaits) runs. */
+const insideApply = new AsyncLocalStorage<boolean>();
+
+/**
+ * Runs every `apply` callback inside `insideApply`, so a resource constructed by one is marked
+ * (the async context follows the callback across its awaits). Returns the undo.
+ */
+function trackApplyCallbacks(): () => void {
+  const proto = (pulumi.Output as unknown as { prototype: Record<string, unknown> }).prototype;
+  const original = proto.apply as (func: (v: unknown) => unknown, ...rest: unknown[]) => unknown;
+  proto.apply = function (this: unknown, func: (v: unknown) => unknown, ...rest: unknown[]) {
+    return original.call(this, (v: unknown) => insideApply.run(true, () => func(v)), ...rest);
+  };
+  return () => {
+    proto.apply = original;
+  };
+}
+
+/** Collects the rejections no one handles while a render runs. */
+function trapStrayRejections(): { reasons: unknown[]; release: () => void } {
+  const reasons: unknown[] = [];
+  const onRejection = (reason: unknown) => {
+    // A test runner may re-emit the same rejection; keep each once.
+    if (!reasons.includes(reason)) reasons.push(reason);
+  };
+  process.on("unhandledRejection", onRejection);
+  return { reasons, release: () => process.off("unhandledRejection", onRejection) };
 }
 
 /** Resource references in inputs are recorded as their URNs, as the engine would send them. */
@@ -211,13 +329,24 @@ async function settle(size: () => number): Promise<void> {
 }
 
 /** Routes pulumi.log to the render's log while a render runs (the engine is not there). */
-function captureLogs(into: LogEntry[]): () => void {
-  const log = pulumi.log as unknown as Record<string, (msg: string) => Promise<void>>;
+function captureLogs(
+  into: LogEntry[],
+  attribute: (resource: pulumi.Resource | undefined) => Omit<LogEntry, "severity" | "message">,
+): () => void {
+  const log = pulumi.log as unknown as Record<
+    string,
+    (msg: string, resource?: pulumi.Resource) => Promise<void>
+  >;
   const saved = { debug: log.debug, info: log.info, warn: log.warn, error: log.error };
   for (const severity of ["debug", "info", "warn", "error"] as const) {
-    log[severity] = (message: string) => {
+    log[severity] = (message: string, resource?: pulumi.Resource) => {
       // Debug carries the SDK's RPC tracing, including why a registration failed.
-      into.push({ severity, message });
+      const about = attribute(resource);
+      into.push({
+        severity,
+        message,
+        ...(about.resource ? about : {}),
+      });
       return Promise.resolve();
     };
   }

@@ -2,7 +2,8 @@ import * as path from "path";
 import { DrConfig, listStacks, loadDrConfig, readStackConfig } from "../config";
 import { DrManifest, MANIFEST_OUTPUT, parseManifest } from "../manifest";
 import { cellProgram } from "../program";
-import { MockedResource, Render, renderProgram } from "./render";
+import { MockedResource, Render, RenderedResource, renderProgram } from "./render";
+import { Placement, placementOf, ProviderRecord } from "./regions";
 
 /** The project root: where Pulumi.yaml and the stack files live. */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -10,10 +11,32 @@ export const PROJECT_DIR = path.resolve(__dirname, "..");
 /** A pinned timestamp, so offline renders are byte-for-byte repeatable. */
 export const OFFLINE_GENERATED_AT = "2026-01-01T00:00:00.000Z";
 
+/** A rendered resource with the region it lands in and the endpoints that manage it. */
+export type PlacedResource = RenderedResource & { placement: Placement };
+
 export interface StackRender extends Render {
+  resources: PlacedResource[];
   config: DrConfig;
   /** The manifest the stack publishes (validated against the schema). */
   manifest: DrManifest;
+}
+
+/**
+ * A peer stack failed to render, so the stack that reads its manifest cannot be planned.
+ * Carries the peer's own error as `cause`.
+ */
+export class PeerRenderError extends Error {
+  constructor(
+    readonly stack: string,
+    readonly peer: string,
+    readonly cause: unknown,
+  ) {
+    super(
+      `Stack ${stack} reads the DR manifest of peer stack ${peer}, which does not render: ` +
+        `${(cause as Error)?.message ?? String(cause)}`,
+    );
+    this.name = "PeerRenderError";
+  }
 }
 
 export interface RenderStackOptions {
@@ -50,7 +73,14 @@ export async function renderStack(
     render.outputs[MANIFEST_OUTPUT],
     `DR manifest rendered for ${stack}`,
   );
-  return { ...render, config, manifest };
+  const providers = new Map<string, ProviderRecord>(Object.entries(render.providers));
+  // The home tables' replicas are added by the joiners, in the peers' regions.
+  const replicaRegions = config.role === "home" ? config.peers.map((p) => p.region) : [];
+  const resources = render.resources.map((r) => ({
+    ...r,
+    placement: placementOf(r, config.region, providers, { replicaRegions }),
+  }));
+  return { ...render, resources, config, manifest };
 }
 
 /**
@@ -112,7 +142,13 @@ export async function renderWithPeers(
   const manifests: Record<string, DrManifest> = {};
   for (const s of deployOrder(projectDir, [stack, ...peerStacks])) {
     if (s === stack && target.role === "joiner") continue;
-    manifests[s] = (await renderStack(s, { projectDir, peerManifests: { ...manifests } })).manifest;
+    try {
+      manifests[s] = (
+        await renderStack(s, { projectDir, peerManifests: { ...manifests } })
+      ).manifest;
+    } catch (e) {
+      throw s === stack ? e : new PeerRenderError(stack, s, e);
+    }
   }
   const peers = Object.fromEntries(peerStacks.map((p) => [p, manifests[p]]).filter(([, m]) => m));
   const render = await renderStack(stack, { projectDir, peerManifests: peers });

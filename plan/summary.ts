@@ -1,3 +1,4 @@
+import type { LogEntry } from "./render";
 import type { StackRender } from "./stack";
 
 /** One policy finding, as the offline plan reports it. */
@@ -8,12 +9,45 @@ export interface PlanViolation {
   resource?: string;
 }
 
+/** One resource in the machine-readable plan. */
+export interface PlanResource {
+  type: string;
+  name: string;
+  parent?: string;
+  /** False for components (they have no provider and no cloud object). */
+  custom: boolean;
+  /** The AWS region it lands in; "global" for global services (IAM, Route 53); null for none. */
+  region: string | null;
+  /** How `region` was decided: "input" (its own region arg), "provider", "stack", "global", "none". */
+  regionFrom: string;
+  /** Every regional endpoint its provider calls (its own region first). */
+  managedThrough: string[];
+  inputs: Record<string, unknown>;
+  options: {
+    protect: boolean;
+    ignoreChanges: string[];
+    dependsOn: string[];
+    deleteBeforeReplace: boolean;
+    retainOnDelete: boolean;
+    provider?: string;
+    /** True only for a resource constructed inside an `apply` (missing from a real preview). */
+    registeredInApply: boolean;
+  };
+}
+
 export interface PlanReport {
   stack: string;
   region: string;
-  resources: { type: string; name: string; parent?: string; inputs: Record<string, unknown> }[];
+  resources: PlanResource[];
+  /** What the program logged while rendering (pulumi.log), in order, with the resource named. */
+  diagnostics: LogEntry[];
   manifest: StackRender["manifest"];
   violations: PlanViolation[];
+}
+
+/** The messages a reader acts on: everything but the SDK's debug tracing. */
+export function diagnosticsOf(render: StackRender): LogEntry[] {
+  return render.logs.filter((l) => l.severity !== "debug");
 }
 
 /** The machine-readable plan (`--json`). */
@@ -25,8 +59,22 @@ export function planReport(render: StackRender, violations: PlanViolation[]): Pl
       type: r.type,
       name: r.name,
       parent: r.parent,
+      custom: r.custom,
+      region: r.placement.region,
+      regionFrom: r.placement.basis,
+      managedThrough: r.placement.managedThrough,
       inputs: r.inputs,
+      options: {
+        protect: r.protect,
+        ignoreChanges: r.ignoreChanges,
+        dependsOn: r.dependsOn,
+        deleteBeforeReplace: r.deleteBeforeReplace,
+        retainOnDelete: r.retainOnDelete,
+        ...(r.provider ? { provider: r.provider } : {}),
+        registeredInApply: r.registeredInApply,
+      },
     })),
+    diagnostics: diagnosticsOf(render),
     manifest: render.manifest,
     violations,
   };
@@ -81,6 +129,34 @@ export function formatPlan(
       : "Deferred until a peer is deployed:",
   );
   for (const d of m.deferred) lines.push(`  - ${d}`);
+  lines.push("");
+  const diagnostics = diagnosticsOf(render);
+  lines.push(
+    diagnostics.length === 0
+      ? "Diagnostics: none (the program logged no warning or info)."
+      : `Diagnostics the program logged (${diagnostics.length}):`,
+  );
+  for (const d of diagnostics) {
+    const [first, ...rest] = d.message.split("\n");
+    lines.push(`  ${d.severity}${d.resource ? ` (${d.resource})` : ""}: ${first}`);
+    for (const line of rest) lines.push(`    ${line}`);
+  }
+  const elsewhere = render.resources.filter(
+    (r) =>
+      r.placement.region !== null &&
+      r.placement.region !== "global" &&
+      r.placement.managedThrough.some((x) => x !== c.region),
+  );
+  if (elsewhere.length > 0) {
+    lines.push("");
+    lines.push(
+      `Resources that live or are managed outside ${c.region} (README: regions of a stack):`,
+    );
+    for (const r of elsewhere) {
+      const others = r.placement.managedThrough.filter((x) => x !== c.region);
+      lines.push(`  ${r.type} ${r.name}: ${others.join(", ")}`);
+    }
+  }
   lines.push("");
   const mandatory = violations.filter((v) => v.level === "mandatory");
   lines.push(

@@ -48,3 +48,21 @@ export function fromZodIssues(
     return [{ key: keyFor(issue.path), message: issue.message }];
   });
 }
+
+/**
+ * True for the errors that report the user's input, not a bug: config and manifest problems
+ * (InputValidationError), a component's bad args (InputPropertyError, InputPropertiesError), a
+ * bad combination (ResourceError) and the program's own RunError. Duck-typed on the error's
+ * name and Pulumi's markers, so it needs no @pulumi/pulumi import.
+ */
+export function isUserInputError(e: unknown): e is Error {
+  if (!(e instanceof Error)) return false;
+  if (e instanceof InputValidationError) return true;
+  const marked = e as unknown as Record<string, unknown>;
+  return (
+    marked.__pulumiRunError === true ||
+    marked.__pulumResourceError === true ||
+    marked.__pulumiInputPropertyError === true ||
+    marked.__pulumiInputPropertiesError === true
+  );
+}

@@ -1,31 +1,71 @@
+import { regionCode } from "../../config/regions";
 import { outOfBandProperties } from "../../components/switchover/outOfBand";
-import { MANIFEST_OUTPUT } from "../../manifest";
-import { sampleManifest } from "../../manifest/sample";
+import { DrManifest, MANIFEST_OUTPUT } from "../../manifest";
+import { SampleRegion, sampleManifest } from "../../manifest/sample";
 import type { Render, RenderedResource } from "../../plan/render";
 import { T } from "../lib/types";
+import { trafficSnapshot } from "./trafficRender";
 
 /*
- * Two compliant cells (us-east-1 home, eu-west-1 joiner) shaped like the components render
- * them: the AWS children of the dr:* components with their inputs, options and computed
- * state, and the drManifest output from manifest/sample.ts. Tests take one compliant fixture
- * per resource type from here and change one field; the bench evaluates the pack over both.
+ * Compliant cells shaped like the components render them: the AWS children of the dr:*
+ * components with their inputs, options and computed state, and the drManifest output. Two
+ * cells (us-east-1 home, eu-west-1 joiner, us-west-2 as the witness region) by default, or
+ * three (ap-southeast-1 too). The Route 53 and CloudWatch resources and the manifest's
+ * `traffic` section come from a render of the real CellTraffic component (trafficRender.ts);
+ * the rest is built here from manifest/sample.ts. Tests take one compliant fixture per
+ * resource type and change one field; the bench evaluates the pack over the cells.
  */
 
-export type CellRegion = "us-east-1" | "eu-west-1";
+export type CellRegion = SampleRegion;
+
+/** The default deployment: two cells. */
+export const TWO_CELLS: readonly CellRegion[] = ["us-east-1", "eu-west-1"];
+/** The issue's deployment: a third cell. */
+export const THREE_CELLS: readonly CellRegion[] = ["us-east-1", "eu-west-1", "ap-southeast-1"];
+
+export interface CellOptions {
+  /** Every cell of the deployment, home first. Defaults to TWO_CELLS. */
+  regions?: readonly CellRegion[];
+  /**
+   * The home cell's first deploy: no peer has published the gate it hosts for this cell, so
+   * the writer check and record are deferred. Only for the home cell of TWO_CELLS.
+   */
+  firstDeploy?: boolean;
+}
 
 const ACCOUNT = "123456789012";
 const HOME = "us-east-1";
-const OTHER: Record<CellRegion, CellRegion> = {
-  "us-east-1": "eu-west-1",
-  "eu-west-1": "us-east-1",
-};
 
-export function cellRender(region: CellRegion): Render {
-  const manifest = sampleManifest(region);
+function deploymentKey(regions: readonly CellRegion[]): string {
+  if (regions.join() === TWO_CELLS.join()) return "two";
+  if (regions.join() === THREE_CELLS.join()) return "three";
+  throw new Error(`no rendered traffic for the cells ${regions.join(", ")}`);
+}
+
+/** The DR manifest a compliant cell publishes: the sample's, with the rendered traffic. */
+export function cellManifest(region: CellRegion, opts: CellOptions = {}): DrManifest {
+  const regions = opts.regions ?? TWO_CELLS;
+  const key = deploymentKey(regions);
+  const snapshot = trafficSnapshot();
+  const manifest = sampleManifest(region, regions);
+  if (opts.firstDeploy) {
+    if (region !== HOME || key !== "two") throw new Error("firstDeploy is the home cell's only");
+    manifest.traffic = structuredClone(snapshot.firstDeploy[key].manifestTraffic);
+    manifest.deferred = [
+      "the writer record (its gate check needs the writer gate prod-euw1 hosts for this cell)",
+    ];
+  } else {
+    manifest.traffic = structuredClone(snapshot.steady[key][region].manifestTraffic);
+  }
+  return manifest;
+}
+
+export function cellRender(region: CellRegion, opts: CellOptions = {}): Render {
+  const regions = opts.regions ?? TWO_CELLS;
+  const manifest = cellManifest(region, opts);
   const home = region === HOME;
   const cell = manifest.cell;
-  const peerCell = home ? "euw1" : "use1";
-  const peerRegion = OTHER[region];
+  const peerRegions = regions.filter((r) => r !== region);
   const tags = { "dr:app": "shop", "dr:cell": cell, "dr:region": region };
   const keyArn = manifest.stores.kms.keyArn;
   const resources: RenderedResource[] = [];
@@ -54,10 +94,13 @@ export function cellRender(region: CellRegion): Render {
       ignoreChanges: opts.ignoreChanges ?? outOfBandProperties(type),
       deleteBeforeReplace: false,
       retainOnDelete: false,
+      dependsOn: [],
+      registeredInApply: false,
     });
   };
 
-  add("dr:cell:Cell", "shop", {}, { parent: "" });
+  // The program's root component (components/cell: `dr:cell:RegionalCell`).
+  add("dr:cell:RegionalCell", "shop", {}, { parent: "" });
 
   // KMS: the multi-Region primary at home, a replica elsewhere.
   if (home) {
@@ -184,7 +227,7 @@ export function cellRender(region: CellRegion): Render {
     );
   }
 
-  // MSK: the cell's cluster and the replicator that pulls the peer's topics into it.
+  // MSK: the cell's cluster and one replicator per peer, pulling its topics into this one.
   const msk = manifest.stores.msk;
   add(
     T.mskCluster,
@@ -207,48 +250,52 @@ export function cellRender(region: CellRegion): Render {
     },
     { computed: { arn: msk.clusterArn, bootstrapBrokersSaslIam: msk.bootstrapBrokersIam } },
   );
-  add(
-    T.mskReplicator,
-    "shop-mskReplicator",
-    {
-      replicatorName: `shop-${cell}-from-${peerCell}`,
-      serviceExecutionRoleArn: `arn:aws:iam::${ACCOUNT}:role/shop-${cell}-replicator`,
-      kafkaClusters: [
-        {
-          amazonMskCluster: { mskClusterArn: msk.sourceClusterArn },
-          vpcConfig: {
-            subnetIds: [`subnet-${peerCell}-a`, `subnet-${peerCell}-b`, `subnet-${peerCell}-c`],
-          },
-        },
-        {
-          amazonMskCluster: { mskClusterArn: msk.clusterArn },
-          vpcConfig: { subnetIds: msk.clientSubnetIds, securityGroupsIds: msk.securityGroupIds },
-        },
-      ],
-      replicationInfoList: {
-        sourceKafkaClusterArn: msk.sourceClusterArn,
-        targetKafkaClusterArn: msk.clusterArn,
-        targetCompressionType: "NONE",
-        topicReplications: [
+  for (const rep of msk.replicators) {
+    const peerCell = regionCode(rep.sourceRegion);
+    add(
+      T.mskReplicator,
+      `shop-mskReplicator-${peerCell}`,
+      {
+        replicatorName: rep.replicatorName,
+        serviceExecutionRoleArn: `arn:aws:iam::${ACCOUNT}:role/shop-${cell}-replicator`,
+        kafkaClusters: [
           {
-            topicsToReplicates: msk.topics,
-            topicNameConfiguration: { type: "IDENTICAL" },
-            copyTopicConfigurations: true,
-            detectAndCopyNewTopics: true,
+            amazonMskCluster: { mskClusterArn: rep.sourceClusterArn },
+            vpcConfig: {
+              subnetIds: [`subnet-${peerCell}-a`, `subnet-${peerCell}-b`, `subnet-${peerCell}-c`],
+            },
+          },
+          {
+            amazonMskCluster: { mskClusterArn: msk.clusterArn },
+            vpcConfig: { subnetIds: msk.clientSubnetIds, securityGroupsIds: msk.securityGroupIds },
           },
         ],
-        consumerGroupReplications: [
-          {
-            consumerGroupsToReplicates: [".*"],
-            synchroniseConsumerGroupOffsets: true,
-            detectAndCopyNewConsumerGroups: true,
-          },
-        ],
+        replicationInfoList: {
+          sourceKafkaClusterArn: rep.sourceClusterArn,
+          targetKafkaClusterArn: msk.clusterArn,
+          targetCompressionType: "NONE",
+          topicReplications: [
+            {
+              topicsToReplicates: msk.topics,
+              topicNameConfiguration: { type: "IDENTICAL" },
+              copyTopicConfigurations: true,
+              detectAndCopyNewTopics: true,
+            },
+          ],
+          consumerGroupReplications: [
+            {
+              consumerGroupsToReplicates: [".*"],
+              synchroniseConsumerGroupOffsets: true,
+              detectAndCopyNewConsumerGroups: true,
+              consumerGroupOffsetSyncMode: rep.offsetSyncMode,
+            },
+          ],
+        },
+        tags,
       },
-      tags,
-    },
-    { computed: { arn: msk.replicatorArn } },
-  );
+      { computed: { arn: rep.replicatorArn } },
+    );
+  }
 
   // ElastiCache: the global datastore's primary at home, a secondary elsewhere.
   const cache = manifest.stores.cache;
@@ -312,21 +359,21 @@ export function cellRender(region: CellRegion): Render {
   add(T.bucketReplication, "shop-bucketReplication", {
     bucket,
     role: `arn:aws:iam::${ACCOUNT}:role/shop-${cell}-s3-replication`,
-    rules: [
-      {
-        id: `to-${peerCell}`,
-        status: "Enabled",
-        filter: {},
-        deleteMarkerReplication: { status: "Enabled" },
-        sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
-        destination: {
-          bucket: manifest.stores.s3.replicationDestinations[0],
-          encryptionConfiguration: {
-            replicaKmsKeyId: `arn:aws:kms:${peerRegion}:${ACCOUNT}:key/${manifest.stores.kms.keyId}`,
-          },
+    // One rule per peer; S3 needs distinct priorities once there are several.
+    rules: peerRegions.map((peerRegion, i) => ({
+      id: `to-${regionCode(peerRegion)}`,
+      ...(peerRegions.length > 1 ? { priority: i + 1 } : {}),
+      status: "Enabled",
+      filter: {},
+      deleteMarkerReplication: { status: "Enabled" },
+      sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+      destination: {
+        bucket: manifest.stores.s3.replicationDestinations[i],
+        encryptionConfiguration: {
+          replicaKmsKeyId: `arn:aws:kms:${peerRegion}:${ACCOUNT}:key/${manifest.stores.kms.keyId}`,
         },
       },
-    ],
+    })),
   });
 
   // Secrets: the database secret lives at home, replicated to the peers.
@@ -337,12 +384,10 @@ export function cellRender(region: CellRegion): Render {
       {
         name: "shop-aurora-master",
         kmsKeyId: keyArn,
-        replicas: [
-          {
-            region: peerRegion,
-            kmsKeyId: `arn:aws:kms:${peerRegion}:${ACCOUNT}:key/${manifest.stores.kms.keyId}`,
-          },
-        ],
+        replicas: peerRegions.map((peerRegion) => ({
+          region: peerRegion,
+          kmsKeyId: `arn:aws:kms:${peerRegion}:${ACCOUNT}:key/${manifest.stores.kms.keyId}`,
+        })),
         tags,
       },
       { computed: { arn: manifest.stores.secrets.secretArn } },
@@ -378,85 +423,14 @@ export function cellRender(region: CellRegion): Render {
     { parent: "shop-queue", computed: { arn: queue.queueArn, url: queue.queueUrl } },
   );
 
-  // Route 53: HTTPS check, the traffic-switch gate, the writer's calculated check, records.
-  const traffic = manifest.traffic;
-  const hc = traffic.healthCheck;
-  add(
-    T.healthCheck,
-    "shop-httpsHealthCheck",
-    {
-      type: "HTTPS",
-      fqdn: manifest.endpoints.regionalName,
-      port: 443,
-      resourcePath: hc.path,
-      requestInterval: hc.intervalSeconds,
-      failureThreshold: hc.failureThreshold,
-      tags,
-    },
-    { computed: { id: hc.healthCheckId } },
-  );
-  add(T.healthCheck, "shop-gateHealthCheck", {
-    type: "CLOUDWATCH_METRIC",
-    cloudwatchAlarmName: `shop-${cell}-writer-gate-${region}`,
-    cloudwatchAlarmRegion: region,
-    insufficientDataHealthStatus: "LastKnownStatus",
-    tags,
-  });
-  add(
-    T.healthCheck,
-    "shop-writerHealthCheck",
-    {
-      type: "CALCULATED",
-      childHealthchecks: [hc.healthCheckId, `hc-gate-${cell}-${region}`],
-      childHealthThreshold: 2,
-      tags,
-    },
-    { computed: { id: hc.writerHealthCheckId } },
-  );
-  add(T.record, "shop-regionalRecord", {
-    zoneId: traffic.hostedZoneId,
-    name: manifest.endpoints.regionalName,
-    type: "A",
-    aliases: [
-      {
-        name: manifest.endpoints.loadBalancerDnsName,
-        zoneId: "Z35SXDOTRQ7X7K",
-        evaluateTargetHealth: true,
-      },
-    ],
-  });
-  add(T.record, "shop-latencyRecord", {
-    zoneId: traffic.hostedZoneId,
-    name: traffic.latencyRecord.name,
-    type: "CNAME",
-    ttl: traffic.ttlSeconds,
-    records: [manifest.endpoints.regionalName],
-    setIdentifier: cell,
-    latencyRoutingPolicies: [{ region }],
-    healthCheckId: hc.healthCheckId,
-  });
-  add(T.record, "shop-writerRecord", {
-    zoneId: traffic.hostedZoneId,
-    name: traffic.failoverRecord.name,
-    type: "CNAME",
-    ttl: traffic.ttlSeconds,
-    records: [manifest.endpoints.regionalName],
-    setIdentifier: cell,
-    failoverRoutingPolicies: [{ type: traffic.failoverRecord.role }],
-    healthCheckId: hc.writerHealthCheckId,
-  });
-  add("aws:cloudwatch/metricAlarm:MetricAlarm", "shop-writerGateAlarm", {
-    name: `shop-${cell}-writer-gate-${region}`,
-    namespace: "DR/TrafficSwitch",
-    metricName: "WriterGate",
-    comparisonOperator: "LessThanThreshold",
-    threshold: 1,
-    evaluationPeriods: 1,
-    period: 10,
-    statistic: "Minimum",
-    treatMissingData: "breaching",
-    tags,
-  });
+  // Route 53 and the writer gates: the real CellTraffic component's render (trafficRender.ts).
+  const snapshot = trafficSnapshot();
+  const traffic = opts.firstDeploy
+    ? snapshot.firstDeploy[deploymentKey(regions)]
+    : snapshot.steady[deploymentKey(regions)][region];
+  for (const r of structuredClone(traffic.resources)) {
+    resources.push(r.type === "dr:traffic:CellTraffic" ? { ...r, parent: "shop" } : r);
+  }
 
   // EKS: a remote component; the plan sees its inputs.
   add(T.eksComponent, "shop-eks", {
@@ -476,5 +450,6 @@ export function cellRender(region: CellRegion): Render {
     outputs: { [MANIFEST_OUTPUT]: manifest },
     secretOutputs: [],
     logs: [],
+    providers: {},
   };
 }
