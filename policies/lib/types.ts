@@ -11,6 +11,7 @@ export const T = {
   mskReplicator: "aws:msk/replicator:Replicator",
   record: "aws:route53/record:Record",
   healthCheck: "aws:route53/healthCheck:HealthCheck",
+  metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
   bucket: "aws:s3/bucket:Bucket",
   bucketV2: "aws:s3/bucketV2:BucketV2",
   bucketVersioning: "aws:s3/bucketVersioning:BucketVersioning",

@@ -28,6 +28,8 @@ export const drManifestComplete = stackPolicy({
         ["stores.aurora", m.stores.aurora],
         ["stores.controlTable", m.stores.controlTable],
         ["stores.cache.globalReplicationGroupId", m.stores.cache.globalReplicationGroupId],
+        ["traffic.writerRecord", m.traffic.writerRecord],
+        ["traffic.healthCheck.writerHealthCheckId", m.traffic.healthCheck.writerHealthCheckId],
       ];
       // Every peer's replicator exists once nothing is deferred.
       const replicating = new Set(m.stores.msk.replicators.map((r) => r.sourceRegion));

@@ -6,7 +6,7 @@ import { stackPolicy } from "../lib/policy";
 import { num } from "../lib/props";
 import { T } from "../lib/types";
 import { detectionSeconds, ENDPOINT_CHECK_TYPES } from "../route53/healthCheckDetection";
-import { failoverRole, isHealthChecked, isLatencyRecord } from "../route53/records";
+import { isRouted } from "../route53/records";
 import { ownManifest } from "./ownManifest";
 
 const seconds = (what: string, min: number, max: number) =>
@@ -54,7 +54,7 @@ export const rtoBudgetWithinTarget = stackPolicy({
     const detection = Math.max(...checks.map((h) => detectionSeconds(h.props)));
     const ttls = stack
       .ofType(T.record)
-      .filter((r) => isHealthChecked(r.props) || isLatencyRecord(r.props) || failoverRole(r.props))
+      .filter((r) => isRouted(r.props))
       .map((r) => num(r.props.ttl))
       .filter((t): t is number => t !== undefined);
     const ttl = ttls.length > 0 ? Math.max(...ttls) : (manifest?.budget.dnsTtlSeconds ?? 60);
