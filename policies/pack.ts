@@ -28,12 +28,16 @@ import { mskIamAuth } from "./msk/iamAuth";
 import { mskReplicatorSyncsConsumerOffsets } from "./msk/replicatorConsumerOffsets";
 import { mskReplicatorIdenticalTopicNames } from "./msk/replicatorTopicNames";
 import { mskBrokersThreeAzs } from "./msk/threeAzs";
+import { cloudwatchWriterGateAlarm } from "./cloudwatch/gateAlarmEvaluation";
 import { globalObjectsProtected } from "./platform/globalObjectsProtected";
 import { outOfBandPropertiesIgnored } from "./platform/outOfBandIgnored";
 import { route53HealthCheckDetection } from "./route53/healthCheckDetection";
 import { route53HealthCheckedTtl } from "./route53/healthCheckedTtl";
 import { route53LatencyRecordHealthCheck } from "./route53/latencyRecordHealthCheck";
-import { route53PrimaryFailoverHealthCheck } from "./route53/primaryFailoverHealthCheck";
+import { route53CalculatedCheckMajority } from "./route53/calculatedCheckMajority";
+import { route53GateCheckInsufficientData } from "./route53/gateCheckInsufficientData";
+import { route53NoFailoverRouting } from "./route53/noFailoverRouting";
+import { route53WeightedRecordHealthCheck } from "./route53/weightedRecordHealthCheck";
 import { s3BlockPublicAccess } from "./s3/blockPublicAccess";
 import { s3BucketCompanions } from "./s3/bucketCompanions";
 import { s3ReplicationEnabled } from "./s3/replicationEnabled";
@@ -75,7 +79,11 @@ export const DR_POLICIES: DrPolicy[] = [
   mskReplicatorIdenticalTopicNames,
   mskReplicatorSyncsConsumerOffsets,
   // Route 53
-  route53PrimaryFailoverHealthCheck,
+  route53NoFailoverRouting,
+  route53WeightedRecordHealthCheck,
+  route53CalculatedCheckMajority,
+  route53GateCheckInsufficientData,
+  cloudwatchWriterGateAlarm,
   route53LatencyRecordHealthCheck,
   route53HealthCheckedTtl,
   route53HealthCheckDetection,
