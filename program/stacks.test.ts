@@ -174,7 +174,14 @@ describe("stacks: deploy order and first deploys", () => {
     const once = (re: RegExp) =>
       assert.equal(infos.filter((m) => re.test(m)).length, 1, `${re}: ${JSON.stringify(infos)}`);
     once(/Deferred: S3 replication to the bucket of prod-euw1.*run 'pulumi up -s prod-use1' again/);
-    once(/MSK Replicator into .*run `pulumi up` again/);
+    once(/MSK Replicator from eu-west-1 into .*run `pulumi up` again/);
+    once(/Deferred: the writer record \(its gate check needs the writer gate prod-euw1 hosts/);
+    // No writer record yet, but the gate this stack hosts for the peer exists already.
+    assert.equal(first.manifest.traffic.writerRecord, null);
+    assert.deepEqual(
+      first.manifest.traffic.hostedGates.map((g) => g.forRegion),
+      ["eu-west-1"],
+    );
   });
 
   it("a joiner deployed before the home cell fails with the deploy order, creating nothing", async () => {

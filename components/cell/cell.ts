@@ -173,21 +173,27 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
     opts,
   );
 
-  // One replicator per cell pulls from a peer; two cells replicate both ways.
-  const mskSource = readyPeers[0]?.manifest.stores.msk;
-  if (!mskSource) {
+  // One replicator per peer, in this region: every cell receives every other cell's records.
+  const mskPeers = config.peers.map((p) => {
+    const theirs = readyPeers.find((r) => r.peer.region === p.region)?.manifest.stores.msk;
+    const reverse = theirs?.replicators.find((x) => x.sourceRegion === config.region);
+    return {
+      region: p.region,
+      stack: p.stack,
+      source: theirs && {
+        clusterArn: theirs.clusterArn,
+        clientSubnetIds: theirs.clientSubnetIds,
+        securityGroupIds: theirs.securityGroupIds,
+        reverseReplicatorMode: reverse?.offsetSyncMode,
+      },
+    };
+  });
+  for (const p of mskPeers.filter((x) => !x.source)) {
     deferred.push({
-      what: "the MSK replicator that pulls from the peer cell",
-      waitsFor: config.peers[0].stack,
+      what: `the MSK replicator that pulls from ${p.stack}`,
+      waitsFor: p.stack,
       loggedByComponent: true,
     });
-  }
-  if (readyPeers.length > 1) {
-    void pulumi.log.warn(
-      `Cell ${config.cell} has ${readyPeers.length} peers; its MSK replicator pulls only from ${readyPeers[0].peer.stack}. ` +
-        `Chain replication across more than two cells is not built yet.`,
-      parent,
-    );
   }
   const msk = new StreamingCell(
     `${name}-msk`,
@@ -203,13 +209,7 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
       allowedCidrBlocks: vpcCidrs,
-      source: mskSource
-        ? {
-            clusterArn: mskSource.clusterArn,
-            clientSubnetIds: mskSource.clientSubnetIds,
-            securityGroupIds: mskSource.securityGroupIds,
-          }
-        : undefined,
+      peers: mskPeers,
     },
     opts,
   );
@@ -297,8 +297,9 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
       identity,
       peerRegions,
       auroraClusterIdentifier: aurora.clusterIdentifier,
-      tableNames: tables.tables.apply((ts) => ts.map((t) => t.tableName)),
-      replicatorName: msk.replicatorName,
+      // Plain names from config, so the alarms are known at preview.
+      tableNames: config.dynamodb.tables.map((t) => globalName(config.app, t.name)),
+      replicators: msk.plannedReplicators,
       loadBalancerArnSuffix: compute.loadBalancerArnSuffix,
       thresholds: config.alarms,
     },
