@@ -26,6 +26,8 @@ import { mskClientTlsOnly } from "./msk/clientTls";
 import { mskEncryptionAtRest } from "./msk/encryptionAtRest";
 import { mskIamAuth } from "./msk/iamAuth";
 import { mskReplicatorSyncsConsumerOffsets } from "./msk/replicatorConsumerOffsets";
+import { mskReplicatorEnhancedOffsetSync } from "./msk/replicatorEnhancedOffsetSync";
+import { mskReplicatorPerPeer } from "./msk/replicatorPerPeer";
 import { mskReplicatorIdenticalTopicNames } from "./msk/replicatorTopicNames";
 import { mskBrokersThreeAzs } from "./msk/threeAzs";
 import { cloudwatchWriterGateAlarm } from "./cloudwatch/gateAlarmEvaluation";
@@ -78,6 +80,7 @@ export const DR_POLICIES: DrPolicy[] = [
   mskBrokersThreeAzs,
   mskReplicatorIdenticalTopicNames,
   mskReplicatorSyncsConsumerOffsets,
+  mskReplicatorEnhancedOffsetSync,
   // Route 53
   route53NoFailoverRouting,
   route53WeightedRecordHealthCheck,
@@ -106,6 +109,7 @@ export const DR_POLICIES: DrPolicy[] = [
   elasticacheGlobalDatastoreMember,
   s3BucketCompanions,
   drReplicationCoverage,
+  mskReplicatorPerPeer,
   drDeferredReplication,
   rtoBudgetWithinTarget,
   drManifestComplete,

@@ -7,6 +7,13 @@ import { mskEncryptionAtRest } from "./encryptionAtRest";
 import { mskBrokersThreeAzs } from "./threeAzs";
 import { mskReplicatorIdenticalTopicNames } from "./replicatorTopicNames";
 import { mskReplicatorSyncsConsumerOffsets } from "./replicatorConsumerOffsets";
+import { mskReplicatorEnhancedOffsetSync } from "./replicatorEnhancedOffsetSync";
+import { mskReplicatorPerPeer } from "./replicatorPerPeer";
+import { find, runStack, stackInputs } from "../testing/expect";
+import { STACK_TYPE } from "../lib/policy";
+import type { PolicyInput } from "../run";
+import type { DrManifest } from "../../manifest";
+import { strict as assert } from "assert";
 
 describe("policies/msk", () => {
   const cluster = () => compliant(T.mskCluster);
@@ -109,5 +116,80 @@ describe("policies/msk", () => {
       ),
       /consumerGroupsToReplicates is empty/,
     );
+  });
+
+  it("msk-replicator-enhanced-offset-sync", () => {
+    passes(mskReplicatorEnhancedOffsetSync, replicator());
+    const key = "replicationInfoList.consumerGroupReplications.0.consumerGroupOffsetSyncMode";
+    fails(
+      mskReplicatorEnhancedOffsetSync,
+      changed(replicator(), key, "LEGACY"),
+      /consumerGroupOffsetSyncMode is "LEGACY" .*can fail over to this cell but not back/,
+    );
+    fails(
+      mskReplicatorEnhancedOffsetSync,
+      changed(replicator(), key, undefined),
+      /consumerGroupOffsetSyncMode is not set \(AWS defaults to LEGACY\)/,
+    );
+    fails(
+      mskReplicatorEnhancedOffsetSync,
+      changed(
+        replicator(),
+        "replicationInfoList.topicReplications.0.topicNameConfiguration.type",
+        "PREFIXED_WITH_SOURCE_CLUSTER_ALIAS",
+      ),
+      /"ENHANCED" but .*AWS requires identical names/,
+    );
+  });
+
+  describe("msk-replicator-per-peer", () => {
+    const manifestOf = (inputs: PolicyInput[]) =>
+      (find(inputs, STACK_TYPE).props as { drManifest: DrManifest }).drManifest;
+    const replicators = (inputs: PolicyInput[]) => inputs.filter((i) => i.type === T.mskReplicator);
+
+    it("passes both compliant cells: one replicator from the one peer", () => {
+      for (const region of ["us-east-1", "eu-west-1"] as const) {
+        const inputs = stackInputs(region);
+        assert.equal(replicators(inputs).length, 1);
+        assert.deepEqual(runStack(mskReplicatorPerPeer, inputs), []);
+      }
+    });
+
+    it("wants N-1 replicators: a third cell's peer without one fails unless it is deferred", () => {
+      const inputs = stackInputs("eu-west-1", (i) => {
+        manifestOf(i).peers.push({ stack: "prod-apse1", region: "ap-southeast-1" });
+      });
+      const [finding, ...rest] = runStack(mskReplicatorPerPeer, inputs);
+      assert.deepEqual(rest, []);
+      assert.match(finding.message, /No MSK replicator pulls from ap-southeast-1 \(prod-apse1\)/);
+      manifestOf(inputs).deferred = [
+        "MSK Replicator from ap-southeast-1 into shop-euw1-msk (topics orders): the peer's cluster is not known yet",
+      ];
+      assert.deepEqual(runStack(mskReplicatorPerPeer, inputs), []);
+    });
+
+    it("refuses the replicator of a peer that is missing, doubled or not a peer", () => {
+      const missing = stackInputs("eu-west-1", (i) => {
+        i.splice(i.indexOf(replicators(i)[0]), 1);
+      });
+      assert.match(
+        runStack(mskReplicatorPerPeer, missing)[0].message,
+        /No MSK replicator pulls from us-east-1 \(prod-use1\)/,
+      );
+      const doubled = stackInputs("eu-west-1", (i) => {
+        i.push({ ...structuredClone(replicators(i)[0]), name: "shop-mskReplicator-copy" });
+      });
+      assert.match(
+        runStack(mskReplicatorPerPeer, doubled)[0].message,
+        /A second MSK replicator pulls from us-east-1/,
+      );
+      const stranger = stackInputs("eu-west-1", (i) => {
+        manifestOf(i).peers = [];
+      });
+      assert.match(
+        runStack(mskReplicatorPerPeer, stranger)[0].message,
+        /pulls from us-east-1, which is not a peer of this cell/,
+      );
+    });
   });
 });
