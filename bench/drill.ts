@@ -7,11 +7,15 @@
  *    (and p90) over the seeds;
  *  - simulator speed: virtual seconds simulated per wall second, and drills per second.
  *
- * Usage: npx tsx bench/drill.ts [--seeds 100] [--json] [--sample]
- *   --sample uses manifest/sample.ts instead of rendering the shipped stacks offline.
+ *  - region-outage and partition RTO, median and p90 over the seeds.
+ *
+ * Usage: npx tsx bench/drill.ts [--seeds 100] [--json] [--sample] [--cells 2|3]
+ *   --sample uses manifest/sample.ts instead of rendering the shipped stacks offline;
+ *   --cells 3 (implies --sample) drills three sample cells (us-east-1, eu-west-1,
+ *   ap-southeast-1), --cells 2 two cells and the us-west-2 witness.
  */
 import { DrManifest } from "../manifest";
-import { sampleManifest } from "../manifest/sample";
+import { SAMPLE_REGIONS, sampleManifest, SampleRegion } from "../manifest/sample";
 import { DrillResult, runDrill, SCENARIOS, ScenarioName } from "../failover/drill/harness";
 
 function arg(name: string): string | undefined {
@@ -28,10 +32,14 @@ function quantile(xs: number[], q: number): number {
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
 async function manifests(): Promise<{ manifests: DrManifest[]; source: string }> {
-  if (process.argv.includes("--sample")) {
+  const cells = arg("--cells");
+  if (cells !== undefined && cells !== "2" && cells !== "3")
+    throw new Error(`--cells ${cells}: pass --cells 2 or --cells 3`);
+  if (process.argv.includes("--sample") || cells !== undefined) {
+    const regions = SAMPLE_REGIONS.slice(0, Number(cells ?? 2)) as SampleRegion[];
     return {
-      manifests: [sampleManifest("us-east-1"), sampleManifest("eu-west-1")],
-      source: "manifest/sample.ts",
+      manifests: regions.map((r) => sampleManifest(r, regions)),
+      source: `manifest/sample.ts, ${regions.length} cells (${regions.join(", ")})`,
     };
   }
   type Offline = typeof import("../plan/offlineManifests");
@@ -96,6 +104,7 @@ async function main(): Promise<void> {
           invariantsHeld: rs.filter(
             (r) =>
               r.invariants.singleWriter &&
+              r.invariants.oneWriterRecord &&
               r.invariants.converged &&
               r.invariants.noLostWritesOnSwitchover !== false,
           ).length,
@@ -136,13 +145,33 @@ async function main(): Promise<void> {
       };
     }),
   };
+  const rtoOf = (scenario: string) => {
+    const xs = perScenario[scenario]
+      .map((r) => r.rtoSeconds)
+      .filter((x): x is number => x !== null);
+    return {
+      runs: perScenario[scenario].length,
+      withRto: xs.length,
+      medianRtoSeconds: r2(quantile(xs, 0.5)),
+      p90RtoSeconds: r2(quantile(xs, 0.9)),
+    };
+  };
+  const failoverRto = { "region-outage": rtoOf("region-outage"), partition: rtoOf("partition") };
   const speed = {
     drills: runs,
     wallSeconds: r2(wall),
     drillsPerSecond: r2(runs / wall),
     virtualSecondsPerWallSecond: Math.round(virtual / wall),
   };
-  const out = { manifests: source, seeds, efficiency, regionOutage, speed, node: process.version };
+  const out = {
+    manifests: source,
+    seeds,
+    efficiency,
+    failoverRto,
+    regionOutage,
+    speed,
+    node: process.version,
+  };
   if (process.argv.includes("--json")) {
     console.log(JSON.stringify(out, null, 2));
     return;
@@ -159,6 +188,10 @@ async function main(): Promise<void> {
       `| ${s} | ${e.medianRtoSeconds} | ${e.rtoOverCriticalPath}, ${e.rtoOverCriticalPathP90} | ${e.rtoOverSequential} | ${e.invariantsHeld}/${e.runs} |`,
     );
   }
+  for (const [s, f] of Object.entries(failoverRto))
+    console.log(
+      `\n${s} RTO over ${f.withRto}/${f.runs} runs with a write in the target: median ${f.medianRtoSeconds} s, p90 ${f.p90RtoSeconds} s`,
+    );
   console.log(
     `\nRegion outage (targets: RTO ${regionOutage.rtoTargetSeconds} s, RPO ${regionOutage.rpoTargetSeconds} s): RTO median ${regionOutage.medianRtoSeconds} s, p90 ${regionOutage.p90RtoSeconds} s, ${regionOutage.withinRtoTarget}/${seeds} within target\n`,
   );

@@ -2,32 +2,17 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DrManifest } from "../../manifest";
-import { sampleManifest } from "../../manifest/sample";
+import { SAMPLE_REGIONS, sampleManifest } from "../../manifest/sample";
 import { CliDeps } from "../cli/deps";
 import { runCli } from "../cli/program";
 import { seededRandom } from "../engine/clock";
-import { runDrill } from "./harness";
+import { defaultTarget, runDrill } from "./harness";
 import { drillSummary, renderMarkdown, renderSvg } from "./report";
 
 const pair = () => [sampleManifest("us-east-1"), sampleManifest("eu-west-1")];
 
-/** A third cell (ap-southeast-2) joining the sample pair: N regions from N manifests. */
-function trio(): DrManifest[] {
-  const [use1, euw1] = pair();
-  const apse2 = JSON.parse(
-    JSON.stringify(euw1)
-      .replace(/eu-west-1/g, "ap-southeast-2")
-      .replace(/euw1/g, "apse2"),
-  ) as DrManifest;
-  apse2.stores.msk.sourceClusterArn = euw1.stores.msk.clusterArn;
-  for (const m of [use1, euw1, apse2]) {
-    m.peers = [use1, euw1, apse2]
-      .filter((p) => p !== m)
-      .map((p) => ({ stack: p.stack, region: p.region }));
-  }
-  return [use1, euw1, apse2];
-}
+/** Three cells (us-east-1 home, eu-west-1, ap-southeast-1): gates in the cell regions only. */
+const trio = () => SAMPLE_REGIONS.map((r) => sampleManifest(r, SAMPLE_REGIONS));
 
 describe("drill harness (real engine and runbooks on the simulator)", function () {
   this.timeout(60_000);
@@ -37,6 +22,7 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
     assert.strictEqual(r.run.status, "succeeded");
     assert.deepStrictEqual(r.invariants, {
       singleWriter: true,
+      oneWriterRecord: true,
       noLostWritesOnSwitchover: null,
       converged: true,
     });
@@ -57,6 +43,7 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
     const r = await runDrill({ manifests: pair(), scenario: "switchover", seed: 2 });
     assert.deepStrictEqual(r.invariants, {
       singleWriter: true,
+      oneWriterRecord: true,
       noLostWritesOnSwitchover: true,
       converged: true,
     });
@@ -77,6 +64,7 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
     const r = await runDrill({ manifests: pair(), scenario: "partition", seed: 3 });
     assert.deepStrictEqual(r.invariants, {
       singleWriter: true,
+      oneWriterRecord: true,
       noLostWritesOnSwitchover: null,
       converged: true,
     });
@@ -102,6 +90,7 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
     const r = await runDrill({ manifests: pair(), scenario: "brownout", seed: 4 });
     assert.deepStrictEqual(r.invariants, {
       singleWriter: true,
+      oneWriterRecord: true,
       noLostWritesOnSwitchover: true,
       converged: true,
     });
@@ -133,21 +122,52 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
       assert.strictEqual(r.run.crashes, 1, why);
       assert.deepStrictEqual(
         r.invariants,
-        { singleWriter: true, noLostWritesOnSwitchover: true, converged: true },
+        {
+          singleWriter: true,
+          oneWriterRecord: true,
+          noLostWritesOnSwitchover: true,
+          converged: true,
+        },
         why,
       );
     }
   });
 
-  it("runs N regions from N manifests (a third cell)", async () => {
-    const r = await runDrill({ manifests: trio(), scenario: "region-outage", seed: 6 });
-    assert.strictEqual(r.to, "eu-west-1");
-    assert.ok(r.rtoSeconds !== null);
-    assert.deepStrictEqual(r.invariants, {
-      singleWriter: true,
-      noLostWritesOnSwitchover: null,
-      converged: true,
-    });
+  it("runs N regions from N manifests (a third cell), to each target", async () => {
+    for (const to of ["eu-west-1", "ap-southeast-1"]) {
+      const r = await runDrill({ manifests: trio(), scenario: "region-outage", seed: 6, to });
+      assert.strictEqual(r.to, to);
+      assert.ok(r.rtoSeconds !== null, `${to}: ${JSON.stringify(r.run.failures)}`);
+      assert.deepStrictEqual(r.invariants, {
+        singleWriter: true,
+        oneWriterRecord: true,
+        noLostWritesOnSwitchover: null,
+        converged: true,
+      });
+    }
+  });
+
+  it("defaults the target to the writer's first peer, whatever the order of the manifest files", async () => {
+    const [use1, euw1, apse1] = trio();
+    use1.peers = [
+      { stack: apse1.stack, region: apse1.region },
+      { stack: euw1.stack, region: euw1.region },
+    ];
+    assert.strictEqual(defaultTarget([use1, euw1, apse1], "us-east-1"), "ap-southeast-1");
+    assert.strictEqual(defaultTarget([euw1, apse1, use1], "us-east-1"), "ap-southeast-1");
+    // A peer without a manifest in the drill is skipped.
+    assert.strictEqual(defaultTarget([use1, euw1], "us-east-1"), "eu-west-1");
+    const r = await runDrill({ manifests: [euw1, use1, apse1], scenario: "switchover", seed: 2 });
+    assert.strictEqual(r.to, "ap-southeast-1");
+  });
+
+  it("refuses manifests whose cell has no writer record yet, naming the stack and the fix", async () => {
+    const [use1, euw1] = pair();
+    euw1.traffic.writerRecord = null;
+    await assert.rejects(
+      runDrill({ manifests: [use1, euw1], scenario: "switchover", seed: 1 }),
+      /prod-euw1: traffic\.writerRecord is null .*run 'pulumi up' on that stack once every peer has deployed/,
+    );
   });
 
   it("drives ARC routing controls through the data plane when the cells use them", async () => {
@@ -166,6 +186,7 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
     const r = await runDrill({ manifests, scenario: "region-outage", seed: 8 });
     assert.deepStrictEqual(r.invariants, {
       singleWriter: true,
+      oneWriterRecord: true,
       noLostWritesOnSwitchover: null,
       converged: true,
     });
@@ -256,6 +277,7 @@ describe("failover drill (CLI)", function () {
     assert.strictEqual(s.seed, 7);
     assert.deepStrictEqual(s.invariants, {
       singleWriter: true,
+      oneWriterRecord: true,
       noLostWritesOnSwitchover: true,
       converged: true,
     });

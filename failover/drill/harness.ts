@@ -35,7 +35,7 @@ export interface DrillOptions {
   scenario: ScenarioName;
   seed: number;
   params?: ParamOverrides;
-  /** Target region. Defaults to the first region in manifest order that is not the writer. */
+  /** Target region. Defaults to the writer's first peer (its manifest's `peers` order). */
   to?: string;
   /** Faults added to the scenario's own (random schedules in the property tests). */
   faults?: FaultSpec[];
@@ -114,6 +114,8 @@ export interface DrillResult {
   steps: DrillStep[];
   invariants: {
     singleWriter: boolean;
+    /** Never two cells' writer records healthy at once (Route 53 would answer both). */
+    oneWriterRecord: boolean;
     /** Null when the drill ran no switchover. */
     noLostWritesOnSwitchover: boolean | null;
     converged: boolean;
@@ -131,6 +133,8 @@ export interface DrillResult {
   commandStartSeconds: number | null;
   commandEndSeconds: number | null;
   writerViolations: { at: number; regions: string[] }[];
+  /** When two or more writer records were healthy at once (the first 20). */
+  writerRecordOverlaps: { at: number; regions: string[] }[];
   calls: { total: number; toFailedRegion: number; byService: Record<string, number> };
   sim: { virtualSeconds: number; events: number; ackedWrites: number };
   /**
@@ -227,10 +231,31 @@ class CrashingJournal implements JournalStore {
   }
 }
 
-function defaultTarget(manifests: DrManifest[], writer: string): string {
-  const other = manifests.find((m) => m.region !== writer);
-  if (!other) throw new Error("a drill needs at least two regions in the manifests");
-  return other.region;
+/**
+ * The default `--to`: the writer's first peer in its manifest's `peers` (its config order) that
+ * has a manifest in the drill.
+ */
+export function defaultTarget(manifests: DrManifest[], writer: string): string {
+  const own = manifests.find((m) => m.region === writer);
+  const peer = own?.peers.find(
+    (p) => p.region !== writer && manifests.some((m) => m.region === p.region),
+  );
+  if (!peer) throw new Error("a drill needs at least two regions in the manifests");
+  return peer.region;
+}
+
+/**
+ * A drill moves the writer name between the cells' weighted records: every cell needs one.
+ * A cell deployed before its peers has none yet (`traffic.writerRecord` null).
+ */
+export function checkWriterRecords(manifests: DrManifest[]): void {
+  const missing = manifests.filter(
+    (m) => m.traffic.writerRecord === null || m.traffic.healthCheck.writerHealthCheckId === null,
+  );
+  if (missing.length === 0) return;
+  throw new Error(
+    `${missing.map((m) => m.stack).join(", ")}: traffic.writerRecord is null (the writer check waits for every peer's gates); run 'pulumi up' on ${missing.length > 1 ? "those stacks" : "that stack"} once every peer has deployed, then export the manifests again.`,
+  );
 }
 
 /** The scenario's own faults, starting at `t0`. */
@@ -249,6 +274,7 @@ export function scenarioFaults(scenario: ScenarioName, writer: string, t0: numbe
 
 export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   const manifests = options.manifests;
+  checkWriterRecords(manifests);
   const epochMs = Math.max(...manifests.map((m) => Date.parse(m.generatedAt))) + 3_600_000;
   const sim = new Simulation({ manifests, seed: options.seed, params: options.params, epochMs });
   const k = sim.kernel;
@@ -533,6 +559,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     steps,
     invariants: {
       singleWriter: sim.workload.violations.length === 0,
+      oneWriterRecord: sim.traffic.overlaps.length === 0,
       // Every store, the cache included: the switchover promotes it only after every drain
       // (100,000 soak runs held with it; before that ordering, run 14,321 of seed 1 lost one).
       noLostWritesOnSwitchover:
@@ -552,6 +579,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     commandStartSeconds: commandAt,
     commandEndSeconds: commandEnd === null ? null : round(commandEnd),
     writerViolations: sim.workload.violations.slice(0, 20),
+    writerRecordOverlaps: sim.traffic.overlaps.slice(0, 20),
     calls: {
       total: sim.calls.length,
       toFailedRegion: failedRegion

@@ -10,6 +10,7 @@ import { Rng } from "../simulator/rng";
  * (any type, any region, healing within RANDOM_FAULTS.maxDuration) and operator crash points;
  * the real engine and runbooks run against the simulator. Whatever happens:
  *  - never two regions accept writes at once;
+ *  - never two cells' writer records are healthy at once;
  *  - a switchover loses no acknowledged write;
  *  - every stop is safe and says why, and resuming converges on one healthy writer.
  * A failure prints the input and how to replay it.
@@ -56,6 +57,8 @@ export async function checkProperty(
   let problem: string | undefined;
   if (!r.invariants.singleWriter)
     problem = `two regions accepted writes at once: ${JSON.stringify(r.writerViolations.slice(0, 3))}`;
+  else if (!r.invariants.oneWriterRecord)
+    problem = `two writer records healthy at once: ${JSON.stringify(r.writerRecordOverlaps.slice(0, 3))}`;
   else if (r.invariants.noLostWritesOnSwitchover === false)
     problem = `a switchover lost acknowledged writes: ${JSON.stringify(r.stores)}`;
   else if (r.run.failures.some((f) => f.message.length === 0))

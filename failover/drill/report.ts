@@ -18,6 +18,7 @@ export interface DrillSummary {
   steps: { name: string; startSeconds: number; endSeconds: number | null }[];
   invariants: {
     singleWriter: boolean;
+    oneWriterRecord: boolean;
     noLostWritesOnSwitchover: boolean | null;
     converged: boolean;
   };
@@ -53,6 +54,11 @@ export function drillVerdict(r: DrillResult): { ok: boolean; problems: string[] 
   if (!r.invariants.singleWriter) {
     problems.push(
       `two regions accepted writes at once (first at ${rel(r, r.writerViolations[0]?.at ?? 0)} s)`,
+    );
+  }
+  if (!r.invariants.oneWriterRecord) {
+    problems.push(
+      `two writer records were healthy at once (first at ${rel(r, r.writerRecordOverlaps[0]?.at ?? 0)} s: ${r.writerRecordOverlaps[0]?.regions.join(", ")})`,
     );
   }
   if (r.invariants.noLostWritesOnSwitchover === false)
@@ -109,7 +115,7 @@ export function renderText(r: DrillResult): string {
   lines.push("");
   const inv = r.invariants;
   lines.push(
-    `Invariants: single writer ${yes(inv.singleWriter)}, no lost writes on switchover ${inv.noLostWritesOnSwitchover === null ? "n/a" : yes(inv.noLostWritesOnSwitchover)}, converged ${yes(inv.converged)}`,
+    `Invariants: single writer ${yes(inv.singleWriter)}, one writer record ${yes(inv.oneWriterRecord)}, no lost writes on switchover ${inv.noLostWritesOnSwitchover === null ? "n/a" : yes(inv.noLostWritesOnSwitchover)}, converged ${yes(inv.converged)}`,
   );
   if (r.run.crashes || r.run.resumes)
     lines.push(`Operator: ${r.run.crashes} crash(es), ${r.run.resumes} resume(s) after failures`);
@@ -168,6 +174,7 @@ export function renderMarkdown(r: DrillResult): string {
   out.push("## Invariants");
   out.push("");
   out.push(`- never two regions accepting writes: ${yes(r.invariants.singleWriter)}`);
+  out.push(`- never two writer records healthy at once: ${yes(r.invariants.oneWriterRecord)}`);
   out.push(
     `- a switchover loses no acknowledged write: ${r.invariants.noLostWritesOnSwitchover === null ? "n/a (no switchover)" : yes(r.invariants.noLostWritesOnSwitchover)}`,
   );
