@@ -125,6 +125,10 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
       certificateArn: config.dns.certificateArn,
       healthCheckPath: config.dns.healthCheckPath,
       kmsKeyArn: key.keyArn,
+      publicAccessCidrs: config.eks.publicAccessCidrs,
+      allowApiFromAnywhere: config.eks.allowApiFromAnywhere,
+      adminRoleArns: config.eks.adminRoleArns,
+      cellServiceReplicas: config.eks.cellServiceReplicas,
     },
     opts,
   );
