@@ -191,7 +191,7 @@ describe("failover CLI (real argument parser, fake AWS)", () => {
       "drain.aurora",
       "drain.dynamodb",
       "drain.msk",
-      "traffic.move",
+      "traffic.close",
     ]);
     assert.equal(plan.criticalPath.seconds, 247);
     assert.ok(plan.sumOfStepsSeconds > plan.criticalPath.seconds);

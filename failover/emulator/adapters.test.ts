@@ -107,11 +107,11 @@ describe("emulator: the real AWS adapters, at the wire", () => {
 
   it("cloudwatch: putMetric closes the gate, alarmStates and latestMetric see it", async () => {
     const cw = adapters.cloudwatch;
-    const alarm = "shop-use1-writer-gate-eu-west-1";
+    const alarm = "shop-writer-gate-us-east-1";
     const gate = {
       namespace: "DR/TrafficSwitch",
       metricName: "WriterGate",
-      dimensions: { App: "shop", Cell: "use1" },
+      dimensions: { App: "shop", Region: "us-east-1" },
     };
     await cw.putMetric(EU, { ...gate, value: 0 });
     await eventually(
@@ -225,18 +225,19 @@ describe("emulator: the real AWS adapters, at the wire", () => {
     assert.deepEqual(s, {
       healthCheckId: "hc-https-euw1",
       healthy: true,
-      checkersReporting: 16,
-      checkersHealthy: 16,
+      checkersReporting: 8,
+      checkersHealthy: 8,
     });
   });
 
   it("arc: get and update routing controls through the cluster endpoints", async () => {
     const arc = adapters.arc;
-    assert.equal(await arc.getRoutingControlState(ROUTING_CONTROL), "On");
-    await arc.updateRoutingControlStates([{ routingControlArn: ROUTING_CONTROL, state: "Off" }], {
+    // eu-west-1 is not the writer: its routing control starts Off.
+    assert.equal(await arc.getRoutingControlState(ROUTING_CONTROL), "Off");
+    await arc.updateRoutingControlStates([{ routingControlArn: ROUTING_CONTROL, state: "On" }], {
       avoidRegions: [EU],
     });
-    assert.equal(await arc.getRoutingControlState(ROUTING_CONTROL, { avoidRegions: [EU] }), "Off");
+    assert.equal(await arc.getRoutingControlState(ROUTING_CONTROL, { avoidRegions: [EU] }), "On");
     const last = fx.emulator.log.list().slice(-2);
     assert.deepEqual(
       last.map((r) => [r.region, r.service, r.operation, r.via]),
@@ -245,7 +246,7 @@ describe("emulator: the real AWS adapters, at the wire", () => {
         ["us-west-2", "route53-recovery-cluster", "GetRoutingControlState", "us-west-2"],
       ],
     );
-    await arc.updateRoutingControlStates([{ routingControlArn: ROUTING_CONTROL, state: "On" }]);
+    await arc.updateRoutingControlStates([{ routingControlArn: ROUTING_CONTROL, state: "Off" }]);
   });
 
   it("maps injected AWS errors the way the engine expects", async () => {

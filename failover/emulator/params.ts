@@ -26,6 +26,7 @@ export const EMULATOR_PARAMS: ParamOverrides = {
   },
   route53: {
     alarmEvaluationSeconds: { kind: "uniform", min: 0.02, max: 0.05 },
+    alarmPeriodSeconds: 0.5,
     healthPropagationSeconds: { kind: "uniform", min: 0.02, max: 0.05 },
     clientExtraCacheSeconds: { kind: "uniform", min: 0, max: 0.05 },
   },
@@ -80,7 +81,11 @@ const paramsSchema = z
     route53: z
       .strictObject({
         alarmEvaluationSeconds: distribution,
+        alarmPeriodSeconds: z.number().positive({ error: "must be more than 0 seconds." }),
         healthPropagationSeconds: distribution,
+        unreachableAlarm: z.enum(["healthy", "unhealthy", "last-known"], {
+          error: "must be healthy, unhealthy or last-known.",
+        }),
         clientExtraCacheSeconds: distribution,
       })
       .partial(),

@@ -45,22 +45,26 @@ const ids = (steps: (Step | undefined)[]): string[] => present(steps).map((s) =>
  *
  * switchover / failback (planned, RPO 0):
  *   preflight (parallel) -> approve -> fence source -> drain Aurora | DynamoDB | MSK and
- *   writer traffic (parallel) -> Aurora switchover (after the Aurora drain) | cache failover
- *   (after every drain: promoting the cache while the fenced source still replicates lost
- *   in-flight cache writes in the simulator's soak) -> writer record (after every drain) ->
- *   unfence target (after traffic and the writer record) -> verify (also waits for the cache).
+ *   traffic.close -> traffic.open (parallel with the drains) -> Aurora switchover (after the
+ *   Aurora drain) | cache failover (after every drain: promoting the cache while the fenced
+ *   source still replicates lost in-flight cache writes in the simulator's soak) -> writer
+ *   record (after every drain) -> unfence target (after traffic.open and the writer record) ->
+ *   verify (also waits for the cache).
  *   Traffic moves as soon as the source is fenced: DNS propagation then overlaps the drains and
  *   the promotion instead of following them, and the target stays fenced until it is promoted,
- *   so clients that arrive early are refused, never accepted twice.
+ *   so clients that arrive early are refused, never accepted twice. The target opens only once
+ *   Route 53 sees the source closed, so it never counts two writer records healthy.
  *   failback adds `reprotect.fence`: the returning region must still be fenced locally.
  *
  * failover (unplanned, every call in the target region or its ARC endpoints):
  *   preflight (parallel, records the RPO estimate) -> typed confirmation -> fence source ->
- *   Aurora failover (AllowDataLoss) | cache failover | MSK offsets | writer traffic (parallel)
- *   -> writer record (after Aurora) -> unfence target (after traffic too) -> verify.
+ *   Aurora failover (AllowDataLoss) | cache failover | MSK offsets | traffic.close ->
+ *   traffic.open (parallel) -> writer record (after Aurora) -> unfence target (after
+ *   traffic.open too) -> verify.
  *
  * restore (a planned run stopped before promotion; `from` = `to` = the Aurora writer):
- *   approve -> writer record -> open its writer gate -> unfence -> verify.
+ *   approve -> writer record -> close every other cell -> open its writer gate -> unfence ->
+ *   verify.
  */
 /** Credentials and every replicated store, checked in parallel before any run changes state. */
 function storePreflights(c: ReturnType<typeof makeCtx>): (Step | undefined)[] {
@@ -79,10 +83,10 @@ export function buildRunbook(params: RunbookParams, deps: RunbookDeps): Step[] {
     const identity = preflightIdentity(c);
     const approve = approval(c, [identity.id]);
     const writer = writerRecord(c, [approve.id]);
-    const traffic = trafficMove(c, [writer.id]);
-    const unfence = unfenceTarget(c, [traffic.id]);
+    const [close, open] = trafficMove(c, [writer.id]);
+    const unfence = unfenceTarget(c, [open.id]);
     const verify = verifyRun(c, [unfence.id]);
-    return [identity, approve, writer, traffic, unfence, verify, releaseRun(c, [verify.id])];
+    return [identity, approve, writer, close, open, unfence, verify, releaseRun(c, [verify.id])];
   }
   if (params.kind === "failover") {
     const preflight = storePreflights(c);
@@ -92,8 +96,8 @@ export function buildRunbook(params: RunbookParams, deps: RunbookDeps): Step[] {
     const cache = cacheFailover(c, [fence.id]);
     const msk = mskCheckpoint(c, [fence.id]);
     const writer = writerRecord(c, ids([fence, aurora]));
-    const traffic = trafficMove(c, [fence.id]);
-    const unfence = unfenceTarget(c, [traffic.id, writer.id]);
+    const [close, open] = trafficMove(c, [fence.id]);
+    const unfence = unfenceTarget(c, [open.id, writer.id]);
     const verify = verifyRun(c, ids([unfence, cache, msk]));
     return present([
       ...preflight,
@@ -103,7 +107,8 @@ export function buildRunbook(params: RunbookParams, deps: RunbookDeps): Step[] {
       cache,
       msk,
       writer,
-      traffic,
+      close,
+      open,
       unfence,
       verify,
       releaseRun(c, [verify.id]),
@@ -120,8 +125,8 @@ export function buildRunbook(params: RunbookParams, deps: RunbookDeps): Step[] {
   const aurora = auroraPromote(c, ids([fence, drains[0]]));
   const cache = cacheFailover(c, ids([fence, ...drains]));
   const writer = writerRecord(c, ids([fence, aurora, ...drains]));
-  const traffic = trafficMove(c, [fence.id]);
-  const unfence = unfenceTarget(c, [traffic.id, writer.id]);
+  const [close, open] = trafficMove(c, [fence.id]);
+  const unfence = unfenceTarget(c, [open.id, writer.id]);
   const verify = verifyRun(c, ids([unfence, cache]));
   return present([
     ...preflight,
@@ -131,7 +136,8 @@ export function buildRunbook(params: RunbookParams, deps: RunbookDeps): Step[] {
     aurora,
     cache,
     writer,
-    traffic,
+    close,
+    open,
     unfence,
     verify,
     releaseRun(c, [verify.id]),

@@ -44,8 +44,9 @@ describe("runbooks against the fake AWS", () => {
     // Writer traffic: us-east-1's gate closed, eu-west-1's open, as Route 53 sees it.
     assert.equal(w.fake.writerCheckHealthy(w.manifests[0]), false);
     assert.equal(w.fake.writerCheckHealthy(w.manifests[1]), true);
-    // Unfence comes after the traffic move, verify last.
-    assert.ok(endOf(result, "traffic.move") <= startOf(result, "unfence.target"));
+    // The target opens only once the source is closed; unfence after that, verify last.
+    assert.ok(endOf(result, "traffic.close") <= startOf(result, "traffic.open"));
+    assert.ok(endOf(result, "traffic.open") <= startOf(result, "unfence.target"));
     assert.deepEqual(result.criticalPath.slice(-2), ["verify", "run.release"]);
   });
 
@@ -53,7 +54,7 @@ describe("runbooks against the fake AWS", () => {
     const w = world();
     const { result } = await runRunbook({ kind: "switchover", to: EU, ...w });
     const fenceEnd = endOf(result, "fence.source");
-    for (const id of ["drain.aurora", "drain.dynamodb", "drain.msk", "traffic.move"]) {
+    for (const id of ["drain.aurora", "drain.dynamodb", "drain.msk", "traffic.close"]) {
       assert.equal(startOf(result, id), fenceEnd, `${id} starts as soon as the fence is in`);
     }
     // The cache is promoted only once every drain is done: promoting it while the fenced source
@@ -65,7 +66,7 @@ describe("runbooks against the fake AWS", () => {
     // The target is unfenced only after both the traffic move and the writer record.
     const unfence = startOf(result, "unfence.target");
     assert.ok(
-      unfence >= endOf(result, "traffic.move") && unfence >= endOf(result, "writer.record"),
+      unfence >= endOf(result, "traffic.open") && unfence >= endOf(result, "writer.record"),
     );
     const pre = result.steps.filter((s) => s.id.startsWith("preflight."));
     assert.ok(pre.every((s) => s.startedAt === pre[0].startedAt));

@@ -815,15 +815,32 @@ export function mskCheckpoint(c: Ctx, dependsOn: string[]): Step | undefined {
 
 type GateSwitch = Extract<TrafficSwitch, { type: "cloudwatch-gate" }>;
 
+/**
+ * After the old writer's gates read closed, how long the open waits for Route 53 to act on
+ * them when the run cannot ask Route 53 (a failover never calls its us-east-1 API). AWS does
+ * not document how soon a CLOUDWATCH_METRIC check follows its alarm; the simulator's model
+ * takes 2-10 s, so this leaves room.
+ */
+export const GATE_PROPAGATION_MARGIN_SECONDS = 15;
+
 /** A cell's gates in the regions this run may call (not the failed region on a failover). */
-function reachableGates(c: Ctx, sw: GateSwitch) {
+function callableGates(c: Ctx, sw: GateSwitch) {
   return sw.gates.filter((g) => !(c.unplanned && g.region === c.p.from));
 }
 
-/** Sets a cell's gate metric in every gate region the run can reach, at once. */
+/** Gates that must read closed (at most quorum - 1 may be open anywhere) or open (a quorum). */
+function gatesNeeded(sw: GateSwitch, want: "open" | "closed"): number {
+  return want === "open" ? sw.quorum : sw.gateRegions.length - sw.quorum + 1;
+}
+
+/**
+ * Sets a cell's gate metric in every gate region the run can call, at once. A region that does
+ * not answer is skipped as long as the others can still make the count; otherwise the first
+ * error is thrown (a transient one is retried by the runner).
+ */
 async function setGate(c: Ctx, sw: GateSwitch, value: 0 | 1): Promise<void> {
-  await Promise.all(
-    reachableGates(c, sw).map((g) =>
+  const results = await Promise.allSettled(
+    callableGates(c, sw).map((g) =>
       c.d.adapters.cloudwatch.putMetric(g.region, {
         namespace: sw.namespace,
         metricName: sw.metricName,
@@ -832,11 +849,15 @@ async function setGate(c: Ctx, sw: GateSwitch, value: 0 | 1): Promise<void> {
       }),
     ),
   );
+  const done = results.filter((r) => r.status === "fulfilled").length;
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed && done < gatesNeeded(sw, value === 1 ? "open" : "closed")) throw failed.reason;
 }
 
 /**
- * Whether a cell's gates are shut (Route 53 cannot see a majority open, whatever it makes of
- * the regions the run cannot read) or open (a majority is open), per their alarms.
+ * Why a cell's gates are not yet closed (Route 53 cannot see a majority open, whatever it
+ * makes of the regions the run cannot read) or open (a majority is open), per their alarms; a
+ * region that does not answer counts as neither.
  */
 async function gateProblem(
   c: Ctx,
@@ -844,111 +865,163 @@ async function gateProblem(
   sw: GateSwitch,
   want: "open" | "closed",
 ): Promise<string | undefined> {
-  const gates = reachableGates(c, sw);
+  const gates = callableGates(c, sw);
   const states = await Promise.all(
-    gates.map(
-      async (g) =>
-        (await c.d.adapters.cloudwatch.alarmStates(g.region, [g.alarmName]))[g.alarmName],
+    gates.map((g) =>
+      c.d.adapters.cloudwatch
+        .alarmStates(g.region, [g.alarmName])
+        .then((s) => s[g.alarmName] as string)
+        .catch((e: unknown) => {
+          if (!isTransient(e)) throw e;
+          return "UNREACHABLE";
+        }),
     ),
   );
   const wanted = want === "open" ? "OK" : "ALARM";
-  const count = states.filter((s) => s === wanted).length;
-  // Closed: at most quorum - 1 gates may still be open anywhere, unread ones included.
-  const needed = want === "open" ? sw.quorum : sw.gateRegions.length - sw.quorum + 1;
-  if (count >= needed) return undefined;
+  const needed = gatesNeeded(sw, want);
+  if (states.filter((s) => s === wanted).length >= needed) return undefined;
   const detail = gates.map((g, i) => `${g.region} ${states[i]}`).join(", ");
   return `${region}'s writer gate is not ${want} in ${needed} of ${sw.gateRegions.length} regions (${detail})`;
 }
 
-export function trafficMove(c: Ctx, dependsOn: string[]): Step {
+/** Whether Route 53 still counts a cell's writer check healthy, from its gate checks. */
+async function route53StillOpen(c: Ctx, sw: GateSwitch): Promise<boolean> {
+  const statuses = await Promise.all(
+    sw.gates.map((g) => c.d.adapters.route53.healthCheckStatus(g.healthCheckId)),
+  );
+  return statuses.filter((s) => s.healthy).length >= sw.quorum;
+}
+
+/**
+ * Moving writer traffic is two steps, so Route 53 never counts two writer records healthy:
+ * `traffic.close` closes the old writer (on a restore: every other cell) and waits until its
+ * gates read closed and Route 53 has acted on them; only then does `traffic.open` open the
+ * target. In between no record is healthy and Route 53 answers any cell, each of which
+ * refuses writes (fenced) until the target is unfenced.
+ */
+export function trafficMove(c: Ctx, dependsOn: string[]): [Step, Step] {
   const fromSwitch = c.from.traffic.switch;
   const toSwitch = c.to.traffic.switch;
   const avoid = c.unplanned ? [c.p.from] : [];
   const a = c.d.adapters;
-
   const restoring = c.p.from === c.p.to;
-  const others = [...c.d.topology.cells.values()].filter((m) => m.region !== c.p.to);
-  const closing = restoring ? others : [c.from];
-  const act = async () => {
-    if (
-      !restoring &&
-      fromSwitch.type === "arc-routing-control" &&
-      toSwitch.type === "arc-routing-control"
-    ) {
-      // One atomic call: ARC never shows both or neither on.
-      await a.arc.updateRoutingControlStates(
-        [
-          { routingControlArn: toSwitch.routingControlArn, state: "On" },
-          { routingControlArn: fromSwitch.routingControlArn, state: "Off" },
-        ],
-        { avoidRegions: avoid },
-      );
-      return;
-    }
-    // Close first (on a restore: every other cell, since a stopped run may have left any open).
-    for (const m of closing) {
-      const sw = m.traffic.switch;
-      if (sw.type === "arc-routing-control") {
-        await a.arc.updateRoutingControlStates(
-          [{ routingControlArn: sw.routingControlArn, state: "Off" }],
-          { avoidRegions: avoid },
-        );
-      } else {
-        await setGate(c, sw, 0);
-      }
-    }
-    if (toSwitch.type === "arc-routing-control") {
-      await a.arc.updateRoutingControlStates(
-        [{ routingControlArn: toSwitch.routingControlArn, state: "On" }],
-        { avoidRegions: avoid },
-      );
-    } else {
-      await setGate(c, toSwitch, 1);
-    }
-  };
+  const closing = restoring
+    ? [...c.d.topology.cells.values()].filter((m) => m.region !== c.p.to)
+    : [c.from];
+  const gateRun = fromSwitch.type === "cloudwatch-gate" || toSwitch.type === "cloudwatch-gate";
+  let route53Noted = false;
 
-  const check = async (): Promise<VerifyResult> => {
-    const problems: string[] = [];
-    for (const m of closing) {
-      const sw = m.traffic.switch;
-      if (sw.type === "arc-routing-control") {
-        const s = await a.arc.getRoutingControlState(sw.routingControlArn, {
-          avoidRegions: avoid,
-        });
-        if (s !== "Off") problems.push(`${m.region} routing control is ${s}`);
-      } else {
-        const p = await gateProblem(c, m.region, sw, "closed");
-        if (p) problems.push(p);
-      }
-    }
-    if (toSwitch.type === "arc-routing-control") {
-      const s = await a.arc.getRoutingControlState(toSwitch.routingControlArn, {
-        avoidRegions: avoid,
-      });
-      if (s !== "On") problems.push(`${c.p.to} routing control is ${s}`);
-    } else {
-      const p = await gateProblem(c, c.p.to, toSwitch, "open");
-      if (p) problems.push(p);
-    }
-    return { ok: problems.length === 0, detail: problems.join("; ") };
-  };
-
-  return step({
-    id: "traffic.move",
-    title: `Move writer traffic ${c.p.from} -> ${c.p.to} (${describeSwitch(fromSwitch.type, toSwitch.type)})`,
+  const close = step({
+    id: "traffic.close",
+    title: `Close writer traffic to ${restoring ? "every other cell" : c.p.from} (${describeSwitch(fromSwitch.type, toSwitch.type)})`,
     region: c.p.to,
     dependsOn,
     mutates: true,
     // Alarm gates: the alarm evaluates one 60 s period before Route 53 sees it.
-    budgetSeconds: fromSwitch.type === "cloudwatch-gate" ? 70 : 5,
+    budgetSeconds: gateRun ? 70 : 5,
     timeoutSeconds: 600,
-    pollSeconds: 10,
-    run: act,
-    verify: check,
-    ifFailed: c.unplanned
-      ? `${c.p.from} is fenced; writer traffic may still go to it (it refuses writes) while ${c.p.to} is not yet open. Resume now.`
-      : `${c.p.from} is fenced and refuses writes; writer traffic may still go to it. The Aurora switchover may or may not have run yet ('failover status' shows the writer). Resume now.`,
+    pollSeconds: 5,
+    run: async () => {
+      for (const m of closing) {
+        const sw = m.traffic.switch;
+        if (sw.type === "arc-routing-control") {
+          await a.arc.updateRoutingControlStates(
+            [{ routingControlArn: sw.routingControlArn, state: "Off" }],
+            { avoidRegions: avoid },
+          );
+        } else {
+          await setGate(c, sw, 0);
+        }
+      }
+    },
+    verify: async (ctx) => {
+      const problems: string[] = [];
+      for (const m of closing) {
+        const sw = m.traffic.switch;
+        if (sw.type === "arc-routing-control") {
+          const s = await a.arc.getRoutingControlState(sw.routingControlArn, {
+            avoidRegions: avoid,
+          });
+          if (s !== "Off") problems.push(`${m.region} routing control is ${s}`);
+          continue;
+        }
+        const p = await gateProblem(c, m.region, sw, "closed");
+        if (p) {
+          problems.push(p);
+          continue;
+        }
+        // Planned runs ask Route 53 itself (its API lives in us-east-1; a failover never
+        // calls it and waits a margin in traffic.open instead).
+        if (c.unplanned) continue;
+        try {
+          if (await route53StillOpen(c, sw))
+            problems.push(`Route 53 still counts ${m.region}'s writer gates open`);
+        } catch (e) {
+          if (!isTransient(e)) throw e;
+          if (!route53Noted)
+            ctx.note(
+              `Route 53 status unreadable (${(e as Error).message}); waiting ${GATE_PROPAGATION_MARGIN_SECONDS} s before opening`,
+            );
+          route53Noted = true;
+        }
+      }
+      return { ok: problems.length === 0, detail: problems.join("; ") };
+    },
+    ifFailed: `${c.p.from} is fenced and refuses writes; writer traffic may still go to it. Resume now.`,
   });
+
+  // Read again here rather than remembered from traffic.close: a resumed run starts afresh.
+  const route53SeesClosed = async (): Promise<boolean> => {
+    if (c.unplanned) return false;
+    try {
+      for (const m of closing) {
+        const sw = m.traffic.switch;
+        if (sw.type === "cloudwatch-gate" && (await route53StillOpen(c, sw))) return false;
+      }
+      return true;
+    } catch (e) {
+      if (!isTransient(e)) throw e;
+      return false;
+    }
+  };
+
+  const open = step({
+    id: "traffic.open",
+    title: `Open writer traffic to ${c.p.to}`,
+    region: c.p.to,
+    dependsOn: [close.id],
+    mutates: true,
+    budgetSeconds: toSwitch.type === "cloudwatch-gate" ? 70 : 5,
+    timeoutSeconds: 600,
+    pollSeconds: 5,
+    run: async (ctx) => {
+      if (gateRun && !(await route53SeesClosed())) {
+        await ctx.clock.sleep(GATE_PROPAGATION_MARGIN_SECONDS * 1000, ctx.signal);
+      }
+      if (toSwitch.type === "arc-routing-control") {
+        await a.arc.updateRoutingControlStates(
+          [{ routingControlArn: toSwitch.routingControlArn, state: "On" }],
+          { avoidRegions: avoid },
+        );
+      } else {
+        await setGate(c, toSwitch, 1);
+      }
+    },
+    verify: async () => {
+      if (toSwitch.type === "arc-routing-control") {
+        const s = await a.arc.getRoutingControlState(toSwitch.routingControlArn, {
+          avoidRegions: avoid,
+        });
+        return { ok: s === "On", detail: `${c.p.to} routing control is ${s}` };
+      }
+      const p = await gateProblem(c, c.p.to, toSwitch, "open");
+      return { ok: !p, detail: p };
+    },
+    ifFailed: c.unplanned
+      ? `${c.p.from} is fenced; no cell takes writer traffic until ${c.p.to} is open (each refuses writes meanwhile). Resume now.`
+      : `${c.p.from} is fenced and closed; no cell takes writer traffic until ${c.p.to} is open. The Aurora switchover may or may not have run yet ('failover status' shows the writer). Resume now.`,
+  });
+  return [close, open];
 }
 
 function describeSwitch(from: string, to: string): string {
@@ -1010,7 +1083,7 @@ export function verifyRun(c: Ctx, dependsOn: string[]): Step {
         problems.push(`${c.p.from} is not fenced`);
       if (!c.unplanned && c.p.from !== c.p.to) {
         // Route 53 reads are allowed on planned runs only: its API lives in us-east-1. If it
-        // does not answer, the gates (verified by traffic.move) are the evidence.
+        // does not answer, the gates (verified by the traffic steps) are the evidence.
         try {
           const [toOk, fromOk] = await Promise.all([
             writerRouteHealthy(a, c.to),
