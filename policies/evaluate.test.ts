@@ -1,15 +1,14 @@
 import { strict as assert } from "assert";
-import { sampleManifest } from "../manifest/sample";
 import { WorkQueue } from "../components/queue";
 import { renderProgram } from "../plan/render";
 import { renderStack, renderSteadyState } from "../plan/stack";
 import { InputValidationError } from "../validation/issues";
 import { evaluatePack, hasMandatory, parsePackConfig } from "./evaluate";
-import { cellRender } from "./testing/cells";
+import { cellManifest, cellRender } from "./testing/cells";
 import { T } from "./lib/types";
 
 describe("policies/evaluate evaluatePack", () => {
-  const peers = { use1: [sampleManifest("eu-west-1")], euw1: [sampleManifest("us-east-1")] };
+  const peers = { use1: [cellManifest("eu-west-1")], euw1: [cellManifest("us-east-1")] };
 
   it("passes both compliant cells, each against its peer's manifest, with no violation at all", () => {
     assert.deepEqual(evaluatePack(cellRender("us-east-1"), { peerManifests: peers.use1 }), []);
@@ -39,7 +38,7 @@ describe("policies/evaluate evaluatePack", () => {
   });
 
   it("feeds opts.peerManifests to peer-cell-parity", () => {
-    const peer = sampleManifest("eu-west-1");
+    const peer = cellManifest("eu-west-1");
     peer.stores.msk.kafkaVersion = "3.6.0";
     const v = evaluatePack(cellRender("us-east-1"), { peerManifests: [peer] });
     assert.deepEqual(

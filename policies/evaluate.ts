@@ -13,6 +13,7 @@ import {
   runStackPolicy,
   urnOf,
 } from "./run";
+import { DEPLOYMENT_WRITER_POLICY } from "./stack/deploymentWriterRouting";
 import { PEER_PARITY_POLICY } from "./stack/peerParity";
 
 /** One policy violation, as the offline plan prints it and `--json` emits it. */
@@ -25,7 +26,10 @@ export interface Violation {
 }
 
 export interface EvaluateOptions {
-  /** The peer cells' DR manifests (from their offline renders); feeds peer-cell-parity. */
+  /**
+   * The peer cells' DR manifests (from their offline renders); feeds peer-cell-parity and
+   * dr-deployment-writer-routing.
+   */
   peerManifests: DrManifest[];
   /**
    * Policy pack config in the shape of `--policy-pack-config`: `{ "<policy>": "<level>" |
@@ -147,7 +151,8 @@ export function evaluatePack(render: Render, opts: EvaluateOptions): Violation[]
     if (chosen === "disabled") continue;
     const level = chosen === "advisory" ? "advisory" : "mandatory";
     let settings = config.settings.get(policy.name) ?? {};
-    if (policy.name === PEER_PARITY_POLICY && opts.peerManifests.length > 0) {
+    const takesPeers = [PEER_PARITY_POLICY, DEPLOYMENT_WRITER_POLICY].includes(policy.name);
+    if (takesPeers && opts.peerManifests.length > 0) {
       const inline = Array.isArray(settings.peerManifests) ? settings.peerManifests : [];
       settings = { ...settings, peerManifests: [...inline, ...opts.peerManifests] };
     }

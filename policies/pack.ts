@@ -47,10 +47,14 @@ import { s3VersioningEnabled } from "./s3/versioningEnabled";
 import { secretReplicated } from "./secrets/replicated";
 import { sqsDeadLetterQueue } from "./sqs/deadLetterQueue";
 import { drDeferredReplication } from "./stack/deferredReplication";
+import { drDeploymentWriterRouting } from "./stack/deploymentWriterRouting";
 import { drManifestComplete } from "./stack/manifestComplete";
 import { peerCellParity } from "./stack/peerParity";
 import { drReplicationCoverage } from "./stack/replicationCoverage";
 import { rtoBudgetWithinTarget } from "./stack/rtoBudget";
+import { drWriterGatesHosted } from "./stack/writerGatesHosted";
+import { drWriterQuorum } from "./stack/writerQuorum";
+import { drWriterRecord } from "./stack/writerRecord";
 
 /** The pack's name as the engine and the Pulumi Cloud show it. */
 export const PACK_NAME = "dr-policies";
@@ -114,6 +118,10 @@ export const DR_POLICIES: DrPolicy[] = [
   rtoBudgetWithinTarget,
   drManifestComplete,
   peerCellParity,
+  drWriterRecord,
+  drWriterQuorum,
+  drWriterGatesHosted,
+  drDeploymentWriterRouting,
   eksTargetGroupBinding,
   eksHealthPathMatchesRoute53,
 ];

@@ -103,8 +103,8 @@ describe("policies/stack", () => {
 
     it("measures detection from the health checks and TTL from the records", () => {
       const slow = stackInputs("us-east-1", (i) => {
-        find(i, T.healthCheck, "shop-httpsHealthCheck").props.requestInterval = 30;
-        find(i, T.record, "shop-writerRecord").props.ttl = 120;
+        find(i, T.healthCheck, "shop-use1-traffic-httpsHealthCheck").props.requestInterval = 30;
+        find(i, T.record, "shop-use1-traffic-writerRecord").props.ttl = 120;
       });
       const found = runStack(rtoBudgetWithinTarget, slow).map((f) => f.message);
       assert.equal(found.length, 2);
@@ -134,7 +134,7 @@ describe("policies/stack", () => {
 
     it("flags a stack with nothing to detect a failure", () => {
       const blind = stackInputs("us-east-1", (i) => {
-        i.splice(i.indexOf(find(i, T.healthCheck, "shop-httpsHealthCheck")), 1);
+        i.splice(i.indexOf(find(i, T.healthCheck, "shop-use1-traffic-httpsHealthCheck")), 1);
       });
       assert.match(
         runStack(rtoBudgetWithinTarget, blind)[0].message,

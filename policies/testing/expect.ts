@@ -10,7 +10,7 @@ import {
   runStackPolicy,
   urnOf,
 } from "../run";
-import { cellRender, CellRegion } from "./cells";
+import { CellOptions, cellRender, CellRegion } from "./cells";
 
 function asResource(policy: DrPolicy): ResourceValidationPolicy {
   assert.ok("validateResource" in policy, `${policy.name} is not a resource policy`);
@@ -47,8 +47,9 @@ export function fails(
 export function stackInputs(
   region: CellRegion,
   mutate?: (inputs: PolicyInput[]) => void,
+  opts: CellOptions = {},
 ): PolicyInput[] {
-  const render = cellRender(region);
+  const render = cellRender(region, opts);
   const stackName = `dr-${render.stack}`;
   const inputs: PolicyInput[] = [
     { type: STACK_TYPE, name: stackName, props: render.outputs },
