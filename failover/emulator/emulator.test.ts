@@ -443,7 +443,7 @@ describe("emulator: real SDK clients round-trip every operation", () => {
               MetricName: "WriterGate",
               Dimensions: [
                 { Name: "App", Value: "shop" },
-                { Name: "Cell", Value: "use1" },
+                { Name: "Region", Value: "us-east-1" },
               ],
               Value: value,
               Unit: "None",
