@@ -193,6 +193,19 @@ describe("policies/stack", () => {
       manifestOf(incomplete).deferred = ["MSK replicator from prod-use1"];
       assert.deepEqual(runStack(drManifestComplete, incomplete), []);
     });
+
+    it("accepts a null writer record only while it is deferred", () => {
+      const first = stackInputs("us-east-1", undefined, { firstDeploy: true });
+      assert.deepEqual(runStack(drManifestComplete, first), []);
+      manifestOf(first).deferred = [];
+      assert.deepEqual(
+        runStack(drManifestComplete, first).map((f) => f.message),
+        [
+          "drManifest.traffic.writerRecord is null but drManifest.deferred is empty; fill it in, or list what the next `pulumi up` adds in deferred.",
+          "drManifest.traffic.healthCheck.writerHealthCheckId is null but drManifest.deferred is empty; fill it in, or list what the next `pulumi up` adds in deferred.",
+        ],
+      );
+    });
   });
 
   describe("peer-cell-parity", () => {
