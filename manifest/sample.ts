@@ -89,6 +89,8 @@ export function sampleManifest(
           replicatorArn: `arn:aws:kafka:${region}:${acct}:replicator/shop-${cell}-msk-from-${regionCode(r)}/ab12`,
           replicatorName: `shop-${cell}-msk-from-${regionCode(r)}`,
           offsetSyncMode: "ENHANCED" as const,
+          // Of each pair, the replicator created first copied the history (EARLIEST).
+          startingPosition: region < r ? ("EARLIEST" as const) : ("LATEST" as const),
         })),
       },
       cache: {

@@ -70,6 +70,8 @@ export const mskStoreSchema = z.strictObject({
       replicatorName: nonEmpty,
       /** ENHANCED once the peer replicates from this cell too (needed to fail consumers back). */
       offsetSyncMode: z.enum(["LEGACY", "ENHANCED"]),
+      /** Where it started reading; peers read it to choose their own (components/msk). */
+      startingPosition: z.enum(["EARLIEST", "LATEST"]),
     }),
   ),
 });

@@ -163,11 +163,13 @@ export interface ReplicatorPlan {
  *
  * Offset sync mode and starting position cannot change on a replicator: ENHANCED is a new
  * replicator (its own name, created before the LEGACY one is deleted, so nothing is missed).
- * When the peer's reverse replicator is already ENHANCED, the peer saw this cell's replicator
- * when it made its own, so the new one replaces a LEGACY one that has copied the peer's topics:
- * it starts at LATEST (EARLIEST would copy the peer's retained records a second time).
- * Otherwise it is the first replicator from that peer and starts at EARLIEST, so a cell that
- * joins late gets the peer's retained history. `startingPosition` overrides both.
+ * Of a pair's two ENHANCED replicators, the first is made while the peer's reverse is LEGACY:
+ * this cell had none from the peer yet, so it starts at EARLIEST and a cell that joins late gets
+ * the peer's retained history. The second is made when the reverse is ENHANCED and started at
+ * EARLIEST: it replaces a LEGACY replicator that has copied the peer's topics already, so it
+ * starts at LATEST (EARLIEST would copy them twice). Reading the reverse's starting position
+ * keeps the answer the same on every later `pulumi up` (the first one sees a LATEST reverse).
+ * `startingPosition` overrides both.
  */
 export function planReplicator(input: {
   /** The LEGACY replicator's name and the role's: `<app>-<cell>-msk-from-<peer code>`. */
@@ -175,6 +177,8 @@ export function planReplicator(input: {
   sourceRegion: string;
   /** The offset sync mode of the peer's replicator from this cell; undefined if it has none. */
   reverseMode: OffsetSyncMode | undefined;
+  /** Where the peer's replicator from this cell started; undefined if unknown. */
+  reverseStartingPosition?: StartingPosition;
   /** "LEGACY" keeps every replicator on LEGACY. Defaults to "ENHANCED". */
   desiredMode?: OffsetSyncMode;
   startingPosition?: StartingPosition;
@@ -188,7 +192,9 @@ export function planReplicator(input: {
     offsetSyncMode: enhanced ? "ENHANCED" : "LEGACY",
     startingPosition:
       input.startingPosition ??
-      (enhanced && input.reverseMode === "ENHANCED" ? "LATEST" : "EARLIEST"),
+      (enhanced && input.reverseMode === "ENHANCED" && input.reverseStartingPosition !== "LATEST"
+        ? "LATEST"
+        : "EARLIEST"),
     pendingEnhanced: (input.desiredMode ?? "ENHANCED") === "ENHANCED" && !input.reverseMode,
   };
 }

@@ -213,6 +213,7 @@ describe("components/msk StreamingCell", () => {
           replicatorArn: replicator.state.arn,
           replicatorName: "shop-euw1-msk-from-use1",
           offsetSyncMode: "LEGACY",
+          startingPosition: "EARLIEST",
         },
       ],
     });
@@ -237,11 +238,21 @@ describe("components/msk StreamingCell", () => {
     assert.deepEqual(info.topicReplications[0].startingPosition, { type: "EARLIEST" });
     assert.deepEqual(await promiseOf(fresh.cell.deferred), []);
 
-    // The peer's reverse is already ENHANCED: it saw this cell's LEGACY replicator, which has
-    // copied the peer's history, so the ENHANCED one replacing it starts at LATEST.
+    // The peer's reverse is already ENHANCED (and started at EARLIEST): it saw this cell's
+    // LEGACY replicator, which has copied the peer's history, so the ENHANCED one replacing it
+    // starts at LATEST.
     const upgrade = await render(
       args({
-        peers: [{ region: "us-east-1", source: { ...peer, reverseReplicatorMode: "ENHANCED" } }],
+        peers: [
+          {
+            region: "us-east-1",
+            source: {
+              ...peer,
+              reverseReplicatorMode: "ENHANCED",
+              reverseReplicatorStartingPosition: "EARLIEST",
+            },
+          },
+        ],
       }),
     );
     const replacing = oneOf(upgrade.render, "aws:msk/replicator:Replicator");
@@ -251,6 +262,29 @@ describe("components/msk StreamingCell", () => {
     );
     const store = await promiseOf(upgrade.cell.manifestMsk);
     assert.equal(store.replicators[0].offsetSyncMode, "ENHANCED");
+    assert.equal(store.replicators[0].startingPosition, "LATEST");
+
+    // The first cell of the pair, on its next `pulumi up`: the reverse started at LATEST, so
+    // its own (created at EARLIEST) stays EARLIEST and nothing changes.
+    const settled = await render(
+      args({
+        peers: [
+          {
+            region: "us-east-1",
+            source: {
+              ...peer,
+              reverseReplicatorMode: "ENHANCED",
+              reverseReplicatorStartingPosition: "LATEST",
+            },
+          },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      (oneOf(settled.render, "aws:msk/replicator:Replicator").inputs.replicationInfoList as any)
+        .topicReplications[0].startingPosition,
+      { type: "EARLIEST" },
+    );
     assert.equal(store.replicators[0].replicatorName, "shop-euw1-msk-from-use1-enhanced");
 
     // offsetSyncMode LEGACY keeps LEGACY even with the reverse in place, and defers nothing.
@@ -584,6 +618,16 @@ describe("components/msk planReplicator", () => {
     assert.equal(enhanced.roleName, "shop-euw1-msk-from-use1");
     assert.equal(enhanced.startingPosition, "EARLIEST");
     assert.equal(planReplicator({ ...base, reverseMode: "ENHANCED" }).startingPosition, "LATEST");
+    assert.equal(
+      planReplicator({ ...base, reverseMode: "ENHANCED", reverseStartingPosition: "EARLIEST" })
+        .startingPosition,
+      "LATEST",
+    );
+    assert.equal(
+      planReplicator({ ...base, reverseMode: "ENHANCED", reverseStartingPosition: "LATEST" })
+        .startingPosition,
+      "EARLIEST",
+    );
     assert.equal(
       planReplicator({ ...base, reverseMode: "ENHANCED", startingPosition: "EARLIEST" })
         .startingPosition,

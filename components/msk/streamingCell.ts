@@ -30,6 +30,11 @@ export interface ReplicationSource {
    * ENHANCED mode needs that reverse replicator.
    */
   reverseReplicatorMode?: OffsetSyncMode;
+  /**
+   * Where that reverse replicator started (its manifest entry's startingPosition), so this
+   * cell's choice stays the same on every later `pulumi up`. Leave out when it has none.
+   */
+  reverseReplicatorStartingPosition?: StartingPosition;
 }
 
 /** One peer cell, known from config before the peer is deployed. */
@@ -256,6 +261,7 @@ export function createStreamingCell(
       baseName: regionalName(args.identity, `msk-from-${regionCode(peer.region)}`),
       sourceRegion: peer.region,
       reverseMode: peer.source.reverseReplicatorMode,
+      reverseStartingPosition: peer.source.reverseReplicatorStartingPosition,
       desiredMode: args.offsetSyncMode,
       startingPosition: args.startingPosition,
     });
@@ -555,6 +561,13 @@ function validatePeers(args: StreamingCellArgs, peers: ReplicationPeer[]): void 
         `is '${String(mode)}'; pass the offsetSyncMode of the peer's replicator from ${args.identity.region} ("LEGACY" or "ENHANCED"), or leave it out when the peer has none.`,
       );
     }
+    const start = source.reverseReplicatorStartingPosition;
+    if (start !== undefined && start !== "EARLIEST" && start !== "LATEST") {
+      throw inputError(
+        `${at}.reverseReplicatorStartingPosition`,
+        `is '${String(start)}'; pass the startingPosition of the peer's replicator from ${args.identity.region} ("EARLIEST" or "LATEST"), or leave it out.`,
+      );
+    }
   });
   const desired = args.offsetSyncMode;
   if (desired !== undefined && desired !== "LEGACY" && desired !== "ENHANCED") {
@@ -609,6 +622,7 @@ export class StreamingCell extends pulumi.ComponentResource {
           replicatorArn,
           replicatorName: r.plan.replicatorName,
           offsetSyncMode: r.plan.offsetSyncMode,
+          startingPosition: r.plan.startingPosition,
         })),
       ),
     );
