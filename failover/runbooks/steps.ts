@@ -816,10 +816,10 @@ export function mskCheckpoint(c: Ctx, dependsOn: string[]): Step | undefined {
 type GateSwitch = Extract<TrafficSwitch, { type: "cloudwatch-gate" }>;
 
 /**
- * After the old writer's gates read closed, how long the open waits for Route 53 to act on
- * them when the run cannot ask Route 53 (a failover never calls its us-east-1 API). AWS does
- * not document how soon a CLOUDWATCH_METRIC check follows its alarm; the simulator's model
- * takes 2-10 s, so this leaves room.
+ * After the old writer's switch reads closed, how long the open waits for Route 53 to act on
+ * it when the run cannot ask Route 53 (a failover never calls its us-east-1 API). AWS does
+ * not document how soon a CLOUDWATCH_METRIC or RECOVERY_CONTROL check follows its alarm or
+ * control; the simulator's model takes 2-10 s, so this leaves room.
  */
 export const GATE_PROPAGATION_MARGIN_SECONDS = 15;
 
@@ -976,7 +976,11 @@ export function trafficMove(c: Ctx, dependsOn: string[]): [Step, Step] {
     try {
       for (const m of closing) {
         const sw = m.traffic.switch;
-        if (sw.type === "cloudwatch-gate" && (await route53StillOpen(c, sw))) return false;
+        const open =
+          sw.type === "cloudwatch-gate"
+            ? await route53StillOpen(c, sw)
+            : (await a.route53.healthCheckStatus(sw.healthCheckId)).healthy;
+        if (open) return false;
       }
       return true;
     } catch (e) {
@@ -995,7 +999,7 @@ export function trafficMove(c: Ctx, dependsOn: string[]): [Step, Step] {
     timeoutSeconds: 600,
     pollSeconds: 5,
     run: async (ctx) => {
-      if (gateRun && !(await route53SeesClosed())) {
+      if (!(await route53SeesClosed())) {
         await ctx.clock.sleep(GATE_PROPAGATION_MARGIN_SECONDS * 1000, ctx.signal);
       }
       if (toSwitch.type === "arc-routing-control") {

@@ -7,8 +7,8 @@ import { ACCOUNT, testManifests } from "../emulator/testing";
 import { converged, EU, US, WireFixture } from "./harness";
 
 /*
- * Cells on ARC routing controls. The failover must flip both controls in one
- * UpdateRoutingControlStates through a cluster endpoint that answers, when the endpoint it
+ * Cells on ARC routing controls. The failover must turn the old writer's control Off and then
+ * the target's On, each through a cluster endpoint that answers, when the endpoint it
  * tries first resets the connection or has nothing listening, and never through the failed
  * region's endpoint. The child's Math.random is pinned (pinRandom.ts) so that the first
  * endpoint listed outside the failed region is the first one tried.
@@ -69,7 +69,7 @@ async function failoverWithFirstEndpoint(
     const [use1, euw1] = [US, EU].map((r) => manifests.find((m) => m.region === r)!.cell);
     assert.deepEqual(fx.emulator.state().routingControls, {
       [control(use1)]: "On",
-      [control(euw1)]: "On",
+      [control(euw1)]: "Off",
     });
     // us-east-1's endpoint (the failed region) is listed first and must be skipped.
     const arc = fx.arcEndpoints([US, ["us-west-2", await first(fx)], "ap-northeast-1"]);
@@ -97,8 +97,8 @@ async function failoverWithFirstEndpoint(
     const updates = record.filter((r) => r.operation === "UpdateRoutingControlStates");
     assert.deepEqual(
       updates.filter((r) => r.status === 200).map((r) => r.region),
-      ["ap-northeast-1"],
-      "one update, through the endpoint that answers",
+      ["ap-northeast-1", "ap-northeast-1"],
+      "us-east-1 Off, then eu-west-1 On, through the endpoint that answers",
     );
     check(record);
   } finally {
