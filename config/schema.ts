@@ -267,6 +267,19 @@ export const drConfigSchema = z.strictObject({
     topics: z
       .array(z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, { error: "must be a Kafka topic name." }))
       .min(1, { error: "must list at least one topic the replicator copies." }),
+    /** ENHANCED (default) translates consumer offsets both ways, so consumers can fail back. */
+    offsetSyncMode: z
+      .enum(["ENHANCED", "LEGACY"], {
+        error: "must be ENHANCED (consumers fail over and back) or LEGACY (over only).",
+      })
+      .default("ENHANCED"),
+    /**
+     * Where new replicators start reading; unset, each picks its own (README, MSK). Set LATEST
+     * while converting an existing LEGACY deployment, so history is not copied again.
+     */
+    startingPosition: z
+      .enum(["EARLIEST", "LATEST"], { error: "must be EARLIEST or LATEST." })
+      .optional(),
   }),
   cache: z.strictObject({
     engine: z.enum(["valkey", "redis"], { error: "must be valkey or redis." }).default("valkey"),

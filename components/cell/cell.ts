@@ -189,6 +189,7 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
         clientSubnetIds: theirs.clientSubnetIds,
         securityGroupIds: theirs.securityGroupIds,
         reverseReplicatorMode: reverse?.offsetSyncMode,
+        reverseReplicatorStartingPosition: reverse?.startingPosition,
       },
     };
   });
@@ -214,9 +215,21 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
       subnetIds: network.privateSubnetIds,
       allowedCidrBlocks: vpcCidrs,
       peers: mskPeers,
+      offsetSyncMode: config.msk.offsetSyncMode,
+      startingPosition: config.msk.startingPosition,
     },
     opts,
   );
+
+  for (const r of msk.plannedReplicators.filter((x) => x.offsetSyncMode === "LEGACY")) {
+    const peer = config.peers.find((p) => p.region === r.sourceRegion);
+    if (peer && config.msk.offsetSyncMode !== "LEGACY") {
+      deferred.push({
+        what: `ENHANCED offset sync for the MSK replicator from ${peer.stack} (LEGACY until ${peer.stack} replicates from this cell)`,
+        waitsFor: peer.stack,
+      });
+    }
+  }
 
   const cache = new CacheCell(
     `${name}-cache`,
