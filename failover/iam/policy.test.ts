@@ -49,9 +49,22 @@ describe("operator IAM policy", () => {
       "arn:aws:rds:us-east-1:123456789012:cluster:shop-use1",
     ]);
     assert.deepEqual(statement("cloudwatch:PutMetricData").Condition, {
-      StringEquals: { "cloudwatch:namespace": ["DR/TrafficSwitch"] },
+      StringEquals: {
+        "aws:RequestedRegion": ["eu-west-1", "us-east-1", "us-west-2"],
+        "cloudwatch:namespace": ["DR/TrafficSwitch"],
+      },
     });
-    assert.equal((statement("cloudwatch:DescribeAlarms").Resource as string[]).length, 4);
+    // Each cell's gate alarm in each gate region: two cells, three gate regions.
+    assert.deepEqual(
+      [...(statement("cloudwatch:DescribeAlarms").Resource as string[])].sort(),
+      ["us-east-1", "eu-west-1"]
+        .flatMap((cell) =>
+          ["us-east-1", "eu-west-1", "us-west-2"].map(
+            (r) => `arn:aws:cloudwatch:${r}:123456789012:alarm:shop-writer-gate-${cell}`,
+          ),
+        )
+        .sort(),
+    );
   });
 
   it("adds the routing-control data plane for ARC cells", () => {

@@ -79,6 +79,12 @@ export function operatorPolicyDocument(manifests: readonly DrManifest[]): Policy
       Resource: "*",
       Condition: {
         StringEquals: {
+          // Only where a gate lives (cell and witness regions).
+          "aws:RequestedRegion": uniq(
+            manifests.flatMap((m) =>
+              m.traffic.switch.type === "cloudwatch-gate" ? m.traffic.switch.gateRegions : [],
+            ),
+          ),
           "cloudwatch:namespace": uniq(
             manifests.map((m) =>
               m.traffic.switch.type === "cloudwatch-gate" ? m.traffic.switch.namespace : undefined,
