@@ -119,7 +119,8 @@ export const drDeploymentWriterRouting = stackPolicy({
           report(
             `Cell ${c.stack} has no writer record and nothing deferred explains it; it can never take writes. Run \`pulumi up -s ${c.stack}\`.`,
           );
-        } else if (nowHosted.length === missing.length) {
+        } else if (c === m && nowHosted.length === missing.length) {
+          // A peer still waiting is that stack's next `pulumi up`, not this stack's violation.
           report(
             `Cell ${c.stack} has no writer record yet, but its peers now host its gates in ${nowHosted.join(", ")}; run \`pulumi up -s ${c.stack}\` again to add it.`,
           );

@@ -315,6 +315,12 @@ describe("policies/stack: writer routing", () => {
         run(first, [cellManifest("eu-west-1")])[0],
         /Cell prod-use1 has no writer record yet, but its peers now host its gates in eu-west-1; run `pulumi up -s prod-use1` again/,
       );
+      // Seen from the joiner, the home cell's pending record is the home stack's next
+      // `pulumi up`, not the joiner's violation (the offline plan renders peers that way).
+      assert.deepEqual(
+        run(stackInputs("eu-west-1"), [cellManifest("us-east-1", { firstDeploy: true })]),
+        [],
+      );
     });
 
     it("fails disagreeing witness regions, a cell that does not count the third, a wrong quorum", () => {
