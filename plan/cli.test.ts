@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -49,11 +50,36 @@ describe("npm run plan", () => {
       assert.ok(
         typeof r.type === "string" && typeof r.name === "string" && typeof r.inputs === "object",
       );
+      assert.ok(r.region === null || typeof r.region === "string", r.name);
+      assert.ok(Array.isArray(r.managedThrough), r.name);
       assert.deepEqual(
-        Object.keys(r).filter((k) => !["type", "name", "parent", "inputs"].includes(k)),
-        [],
+        Object.keys(r.options)
+          .filter((k) => k !== "provider")
+          .sort(),
+        [
+          "deleteBeforeReplace",
+          "dependsOn",
+          "ignoreChanges",
+          "protect",
+          "registeredInApply",
+          "retainOnDelete",
+        ],
+        r.name,
       );
     }
+    const replica = plan.resources.find(
+      (r: { name: string }) => r.name === "shop-euw1-tables-ordersReplica",
+    );
+    assert.equal(replica.region, "eu-west-1");
+    assert.deepEqual(replica.managedThrough, ["eu-west-1", "us-east-1"]);
+    assert.equal(replica.options.protect, true);
+    assert.ok(Array.isArray(replica.options.ignoreChanges));
+    const role = plan.resources.find((r: { type: string }) => r.type === "aws:iam/role:Role");
+    assert.equal(role.region, "global");
+    const nodeGroup = plan.resources.find(
+      (r: { type: string }) => r.type === "aws:eks/nodeGroup:NodeGroup",
+    );
+    assert.ok(nodeGroup.options.dependsOn.length > 0, "the node group waits for its policies");
     assert.equal(parseManifest(plan.manifest).region, "eu-west-1");
     assert.deepEqual(plan.violations, []);
   });
@@ -118,4 +144,161 @@ describe("npm run plan", () => {
     assert.equal(code, 0);
     assert.equal(parseManifest(JSON.parse(fs.readFileSync(file, "utf8"))).stack, "prod-use1");
   });
+
+  it("shows every warning and info the program logs, naming the resource, in text and --json", async () => {
+    // The home cell has a table this joiner does not list: GlobalTables warns about it.
+    const dir = projectWith("prod-euw1", (c) => {
+      const dynamodb = c["dr:dynamodb"] as { tables: { name: string }[] };
+      dynamodb.tables = dynamodb.tables.filter((t) => t.name !== "carts");
+    });
+    const json = await runPlan(["--stack", "prod-euw1", "--project", dir, "--json"]);
+    assert.equal(json.stderr, "");
+    const diagnostics = JSON.parse(json.stdout).diagnostics;
+    const warning = diagnostics.find((d: { severity: string }) => d.severity === "warn");
+    assert.ok(warning, JSON.stringify(diagnostics));
+    assert.match(warning.message, /tables this cell does not replicate: shop-carts/);
+    assert.equal(warning.resource, "shop-euw1-tables");
+    assert.equal(warning.resourceType, "dr:dynamodb:GlobalTables");
+    const text = await runPlan(["--stack", "prod-euw1", "--project", dir]);
+    assert.match(
+      text.stdout,
+      /Diagnostics the program logged \(\d+\):[\s\S]*warn \(shop-euw1-tables\): The home cell has tables this cell does not replicate: shop-carts/,
+    );
+    assert.match(
+      text.stdout,
+      /outside eu-west-1[\s\S]*aws:dynamodb\/tableReplica:TableReplica shop-euw1-tables-ordersReplica: us-east-1/,
+    );
+  });
 });
+
+/** Runs `plan/cli.ts` as its own process, as `npm run plan` does: nothing else catches its errors. */
+function planProcess(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["-r", "tsx/cjs", path.join(PROJECT_DIR, "plan", "cli.ts"), ...args],
+      { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("npm run plan: errors that involve two stacks", function () {
+  this.timeout(180_000);
+  const cases: {
+    title: string;
+    stack: string;
+    edit?: { stack: string; change: (c: Record<string, unknown>) => void };
+    firstDeploy?: boolean;
+    expect: RegExp[];
+  }[] = [
+    {
+      title: "a peer cidr that disagrees with the peer's own file",
+      stack: "prod-use1",
+      edit: { stack: "prod-use1", change: (c) => (peer0(c).cidr = "10.30.0.0/16") },
+      expect: [
+        /dr:peers\[0\]\.cidr: is 10\.30\.0\.0\/16 but stack prod-euw1 uses 10\.20\.0\.0\/16/,
+        /copy the peer's dr:network\.cidr/,
+      ],
+    },
+    {
+      title: "a peer region that disagrees with the peer's own file",
+      stack: "prod-use1",
+      edit: { stack: "prod-use1", change: (c) => (peer0(c).region = "eu-central-1") },
+      expect: [
+        /dr:peers\[0\]\.region: is eu-central-1 but stack prod-euw1 is deployed in eu-west-1/,
+        /fix the peer entry/,
+      ],
+    },
+    {
+      title: "a homeRegion the peers disagree with",
+      stack: "prod-euw1",
+      edit: { stack: "prod-euw1", change: (c) => (c["dr:homeRegion"] = "eu-west-1") },
+      expect: [
+        /peer stack prod-use1/,
+        /dr:homeRegion: is us-east-1 but peer prod-euw1 says eu-west-1/,
+        /every cell must name the same home region/,
+      ],
+    },
+    {
+      title: "a joiner table the home cell lacks",
+      stack: "prod-euw1",
+      edit: {
+        stack: "prod-euw1",
+        change: (c) =>
+          (c["dr:dynamodb"] as { tables: unknown[] }).tables.push({
+            name: "payments",
+            partitionKey: "id",
+          }),
+      },
+      expect: [
+        /homeTableArns\["shop-payments"\]: is missing: the home cell has no table 'shop-payments'/,
+        /Add it to the home stack's dr:dynamodb\.tables/,
+      ],
+    },
+    {
+      title: "the same joiner table, planned from the home stack",
+      stack: "prod-use1",
+      edit: {
+        stack: "prod-euw1",
+        change: (c) =>
+          (c["dr:dynamodb"] as { tables: unknown[] }).tables.push({
+            name: "payments",
+            partitionKey: "id",
+          }),
+      },
+      expect: [
+        /Stack prod-use1 reads the DR manifest of peer stack prod-euw1, which does not render/,
+        /the home cell has no table 'shop-payments'/,
+      ],
+    },
+    {
+      title: "--first-deploy on a joiner",
+      stack: "prod-euw1",
+      firstDeploy: true,
+      expect: [/Deploy the home cell first: 'pulumi up -s prod-use1'/],
+    },
+  ];
+  const results = new Map<string, Awaited<ReturnType<typeof planProcess>>>();
+
+  before(async () => {
+    // Each case is its own process (about 4 s); two at a time.
+    const queue = [...cases];
+    const worker = async () => {
+      for (let c = queue.shift(); c; c = queue.shift()) {
+        const dir = c.edit ? projectWith(c.edit.stack, c.edit.change) : PROJECT_DIR;
+        const args = [
+          "--stack",
+          c.stack,
+          "--project",
+          dir,
+          ...(c.firstDeploy ? ["--first-deploy"] : []),
+        ];
+        results.set(c.title, await planProcess(args));
+      }
+    };
+    await Promise.all([worker(), worker()]);
+  });
+
+  for (const c of cases) {
+    it(`${c.title}: exit 2, the key and the fix, no stack trace, no plan`, () => {
+      const r = results.get(c.title)!;
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stdout, "");
+      for (const re of c.expect) assert.match(r.stderr, re);
+      assert.doesNotMatch(r.stderr, /^\s+at /m, "a stack trace");
+      assert.doesNotMatch(r.stderr, /RunError|ResourceError|InputPropertyError|Node\.js v/);
+    });
+  }
+});
+
+function peer0(c: Record<string, unknown>): Record<string, unknown> {
+  return (c["dr:peers"] as Record<string, unknown>[])[0];
+}

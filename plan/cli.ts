@@ -4,7 +4,14 @@ import * as path from "path";
 import { listStacks } from "../config";
 import { InputValidationError, isUserInputError } from "../validation/issues";
 import { formatPlan, planReport, PlanViolation } from "./summary";
-import { PeerRenderError, PROJECT_DIR, renderStack, renderWithPeers, StackRender } from "./stack";
+import {
+  PeerRenderError,
+  PROJECT_DIR,
+  renderStack,
+  renderWithPeers,
+  StackFileError,
+  StackRender,
+} from "./stack";
 import { evaluatePlanPolicies } from "./policies";
 
 /**
@@ -63,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     const cause = e instanceof PeerRenderError ? e.cause : e;
-    if (!isUserInputError(cause)) {
+    if (!isUserInputError(cause) && !(cause instanceof StackFileError)) {
       process.stderr.write(`internal error (a bug; please report it):\n${describeBug(e)}\n`);
       return 3;
     }

@@ -21,6 +21,23 @@ export interface StackRender extends Render {
   manifest: DrManifest;
 }
 
+/** A stack file that is missing or unreadable: the user's to fix, like a config error. */
+export class StackFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StackFileError";
+  }
+}
+
+/** `readStackConfig`, with its failures typed as the user's to fix. */
+export function readStackFile(projectDir: string, stack: string): Record<string, string> {
+  try {
+    return readStackConfig(projectDir, stack);
+  } catch (e) {
+    throw new StackFileError((e as Error).message);
+  }
+}
+
 /**
  * A peer stack failed to render, so the stack that reads its manifest cannot be planned.
  * Carries the peer's own error as `cause`.
@@ -55,7 +72,7 @@ export async function renderStack(
   opts: RenderStackOptions = {},
 ): Promise<StackRender> {
   const projectDir = opts.projectDir ?? PROJECT_DIR;
-  const raw = opts.config ?? readStackConfig(projectDir, stack);
+  const raw = opts.config ?? readStackFile(projectDir, stack);
   // Validates before rendering, so a config error is reported as such, not as a render failure.
   const config = loadDrConfig(stack, raw);
   const stackOutputs: Record<string, Record<string, unknown>> = {};
@@ -113,7 +130,7 @@ export async function renderSteadyState(
 export function deployOrder(projectDir: string, stacks: string[]): string[] {
   // Read and validate each stack file once, not once per comparison.
   const rank = new Map(
-    stacks.map((s) => [s, loadDrConfig(s, readStackConfig(projectDir, s)).role === "home" ? 0 : 1]),
+    stacks.map((s) => [s, loadDrConfig(s, readStackFile(projectDir, s)).role === "home" ? 0 : 1]),
   );
   return [...stacks].sort((a, b) => rank.get(a)! - rank.get(b)! || a.localeCompare(b));
 }
@@ -129,12 +146,12 @@ export async function renderWithPeers(
   render: StackRender;
   peers: Record<string, DrManifest>;
 }> {
-  const target = loadDrConfig(stack, readStackConfig(projectDir, stack));
+  const target = loadDrConfig(stack, readStackFile(projectDir, stack));
   const known = new Set(listStacks(projectDir));
   const peerStacks = target.peers.map((p) => p.stack.split("/").pop()!);
   for (const p of peerStacks) {
     if (!known.has(p)) {
-      throw new Error(
+      throw new StackFileError(
         `Stack ${stack} names peer '${p}' (dr:peers), but there is no Pulumi.${p}.yaml to render it from offline.`,
       );
     }
