@@ -148,6 +148,20 @@ describe("stacks: both cells rendered from their own Pulumi.<stack>.yaml", funct
     );
   });
 
+  it("puts the cache and the database in the isolated subnets, as subnetLayout.ts says", () => {
+    for (const r of [use1, euw1]) {
+      const vpc = r.resources.find((x) => x.type === "awsx:ec2:Vpc")!;
+      const isolated = vpc.state.isolatedSubnetIds as string[];
+      assert.equal(isolated.length, 3);
+      for (const type of [
+        "aws:elasticache/subnetGroup:SubnetGroup",
+        "aws:rds/subnetGroup:SubnetGroup",
+      ]) {
+        assert.deepEqual(one(r, type).inputs.subnetIds, isolated, `${r.stack} ${type}`);
+      }
+    }
+  });
+
   it("publishes no secret in a plain output", () => {
     for (const r of [use1, euw1]) {
       const passwords = only(use1, "random:index/randomPassword:RandomPassword").map((p) =>
