@@ -168,6 +168,15 @@ describe("npm run plan", () => {
       text.stdout,
       /outside eu-west-1[\s\S]*aws:dynamodb\/tableReplica:TableReplica shop-euw1-tables-ordersReplica: us-east-1/,
     );
+    // The outage command names each such resource by the URN Pulumi gives it.
+    assert.ok(
+      text.stdout.includes(
+        "While us-east-1 is down, refresh this stack without them:\n    pulumi refresh -s prod-euw1 " +
+          "--exclude 'urn:pulumi:prod-euw1::dr::dr:cell:RegionalCell$dr:kms:CellKey$aws:kms/replicaKey:ReplicaKey::shop-euw1-key-replicaKey' " +
+          "--exclude 'urn:pulumi:prod-euw1::dr::dr:cell:RegionalCell$dr:dynamodb:GlobalTables$aws:dynamodb/tableReplica:TableReplica::shop-euw1-tables-ordersReplica'",
+      ),
+      text.stdout,
+    );
   });
 });
 

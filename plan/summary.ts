@@ -152,9 +152,17 @@ export function formatPlan(
     lines.push(
       `Resources that live or are managed outside ${c.region} (README: regions of a stack):`,
     );
+    const byRegion = new Map<string, string[]>();
     for (const r of elsewhere) {
       const others = r.placement.managedThrough.filter((x) => x !== c.region);
       lines.push(`  ${r.type} ${r.name}: ${others.join(", ")}`);
+      for (const o of others) byRegion.set(o, [...(byRegion.get(o) ?? []), urnOf(render, r)]);
+    }
+    for (const [other, urns] of byRegion) {
+      lines.push(`  While ${other} is down, refresh this stack without them:`);
+      lines.push(
+        `    pulumi refresh -s ${render.stack} ${urns.map((u) => `--exclude '${u}'`).join(" ")}`,
+      );
     }
   }
   lines.push("");
@@ -168,4 +176,17 @@ export function formatPlan(
   lines.push("DR manifest (stack output drManifest):");
   lines.push(JSON.stringify(m, null, 2).replace(/^/gm, "  "));
   return lines.join("\n");
+}
+
+/** The URN Pulumi gives a rendered resource: its type qualified by its ancestors' types. */
+export function urnOf(
+  render: StackRender,
+  r: { type: string; name: string; parent?: string },
+): string {
+  const byName = new Map(render.resources.map((x) => [x.name, x]));
+  const types = [r.type];
+  for (let p = r.parent && byName.get(r.parent); p; p = p.parent && byName.get(p.parent)) {
+    types.unshift(p.type);
+  }
+  return `urn:pulumi:${render.stack}::${render.project}::${types.join("$")}::${r.name}`;
 }

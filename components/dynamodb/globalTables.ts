@@ -103,6 +103,9 @@ export function createGlobalTables(
       homeTables.push(created);
       return created.arn;
     }
+    // The provider adds, reads and removes a replica through the home table's region (the
+    // region of globalTableArn); no @pulumi/aws resource manages it through this region. Listed
+    // as an exception in plan/regions.ts; the plan prints the refresh to run during an outage.
     const replica = new aws.dynamodb.TableReplica(
       `${name}-${table.role}Replica`,
       {
