@@ -1,10 +1,4 @@
-export {
-  StreamingCell,
-  createStreamingCell,
-  replicationPeers,
-  brokerAzCount,
-  MSK_MAX_AZS,
-} from "./streamingCell";
+export { StreamingCell, createStreamingCell, brokerAzCount, MSK_MAX_AZS } from "./streamingCell";
 export type {
   StreamingCellArgs,
   StreamingCellOutputs,

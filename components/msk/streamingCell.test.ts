@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions read untyped provider inputs */
 import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { ReplicationSource, StreamingCell, StreamingCellArgs } from "./streamingCell";
 import {
   exactTopicPattern,
@@ -385,19 +386,64 @@ describe("components/msk StreamingCell", () => {
     );
   });
 
-  it("keeps the single-peer form (source) of earlier versions: one LEGACY replicator, old names", async () => {
-    const { render: r, cell } = await render(args({ source: peer }));
-    const replicator = oneOf(r, "aws:msk/replicator:Replicator");
-    assert.equal(replicator.inputs.replicatorName, "shop-euw1-msk-from-use1");
-    assert.equal(
-      (replicator.inputs.replicationInfoList as any).consumerGroupReplications[0]
-        .consumerGroupOffsetSyncMode,
-      "LEGACY",
+  it("creates no replicator and defers nothing without peers", async () => {
+    const { render: r, cell } = await render(args());
+    assert.equal(byType(r, "aws:msk/replicator:Replicator").length, 0);
+    assert.deepEqual(await promiseOf(cell.deferred), []);
+    assert.deepEqual((await promiseOf(cell.manifestMsk)).replicators, []);
+  });
+
+  it("keeps the single replicator's old names as aliases on the first ready peer's resources only", async () => {
+    const aliases = new Map<string, unknown[]>();
+    await renderComponent(
+      () => {
+        // The offline render does not record aliases; read them where Pulumi receives them.
+        pulumi.runtime.registerStackTransformation((t) => {
+          aliases.set(t.name, [...(t.opts.aliases ?? [])]);
+          return undefined;
+        });
+        new StreamingCell(
+          "msk",
+          args({
+            peers: [
+              { region: "us-east-1", source: peer },
+              { region: "ap-southeast-1", source: apse1 },
+            ],
+          }),
+        );
+      },
+      { region: "eu-west-1" },
     );
-    const none = await render(args());
-    assert.equal(byType(none.render, "aws:msk/replicator:Replicator").length, 0);
-    assert.match((await promiseOf(none.cell.deferred))[0], /the peer's cluster is not known yet/);
-    assert.equal((await promiseOf(cell.manifestMsk)).replicators.length, 1);
+    // Existing deployments upgrading in place keep their replicator, role and policy.
+    assert.deepEqual(aliases.get("msk-replicator-use1"), [{ name: "msk-replicator" }]);
+    assert.deepEqual(aliases.get("msk-replicatorRole-use1"), [{ name: "msk-replicatorRole" }]);
+    assert.deepEqual(aliases.get("msk-replicatorPolicy-use1"), [{ name: "msk-replicatorPolicy" }]);
+    assert.deepEqual(aliases.get("msk-replicator-apse1"), []);
+    assert.deepEqual(aliases.get("msk-replicatorRole-apse1"), []);
+    assert.deepEqual(aliases.get("msk-replicatorPolicy-apse1"), []);
+
+    // An ENHANCED replicator is a new resource and takes no alias; its role and policy keep theirs.
+    aliases.clear();
+    await renderComponent(
+      () => {
+        pulumi.runtime.registerStackTransformation((t) => {
+          aliases.set(t.name, [...(t.opts.aliases ?? [])]);
+          return undefined;
+        });
+        new StreamingCell(
+          "msk",
+          args({
+            peers: [
+              { region: "ap-southeast-1" },
+              { region: "us-east-1", source: { ...peer, reverseReplicatorMode: "ENHANCED" } },
+            ],
+          }),
+        );
+      },
+      { region: "eu-west-1" },
+    );
+    assert.deepEqual(aliases.get("msk-replicatorEnhanced-use1"), []);
+    assert.deepEqual(aliases.get("msk-replicatorRole-use1"), [{ name: "msk-replicatorRole" }]);
   });
 
   it("scopes each replicator's role to its two clusters and lets only MSK assume it", async () => {
@@ -453,18 +499,32 @@ describe("components/msk StreamingCell", () => {
       ["an old Kafka", { kafkaVersion: "2.6.2" }, /kafkaVersion.*2\.7\.1 or later/s],
       [
         "a source that is not an MSK ARN",
-        { source: { ...peer, clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:x" } },
-        /source\.clusterArn.*not an MSK cluster ARN/s,
+        {
+          peers: [
+            {
+              region: "us-east-1",
+              source: { ...peer, clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:x" },
+            },
+          ],
+        },
+        /peers\[0\]\.source\.clusterArn.*not an MSK cluster ARN.*stores\.msk\.clusterArn/s,
       ],
       [
         "a source in this cell's own region",
-        { source: { ...peer, clusterArn: peer.clusterArn.replace("us-east-1", "eu-west-1") } },
-        /source\.clusterArn.*own region/s,
+        {
+          peers: [
+            {
+              region: "us-east-1",
+              source: { ...peer, clusterArn: peer.clusterArn.replace("us-east-1", "eu-west-1") },
+            },
+          ],
+        },
+        /peers\[0\]\.source\.clusterArn.*own region.*peer cell's cluster/s,
       ],
       [
         "a source without subnets",
-        { source: { ...peer, clientSubnetIds: [] } },
-        /source\.clientSubnetIds.*is empty/s,
+        { peers: [{ region: "us-east-1", source: { ...peer, clientSubnetIds: [] } }] },
+        /peers\[0\]\.source\.clientSubnetIds.*is empty.*stores\.msk\.clientSubnetIds/s,
       ],
       [
         "fewer subnets than AZs",
@@ -525,11 +585,6 @@ describe("components/msk StreamingCell", () => {
         "an unknown offset sync mode",
         { offsetSyncMode: "BOTH" as never },
         /offsetSyncMode.*"ENHANCED" or "LEGACY"/s,
-      ],
-      [
-        "both peers and the single-peer source",
-        { peers: [{ region: "us-east-1", source: peer }], source: peer },
-        /source is the single-peer form of peers/,
       ],
     ];
     for (const [what, overrides, message] of cases) {

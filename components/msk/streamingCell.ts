@@ -82,11 +82,6 @@ export interface StreamingCellArgs {
    */
   peers?: ReplicationPeer[];
   /**
-   * @deprecated The single-peer form: the same as `peers: [{ region: <the ARN's region>,
-   * source }]`, and, when null or left out while `peers` is too, one deferred peer.
-   */
-  source?: ReplicationSource | null;
-  /**
    * Consumer-group offset sync mode. Defaults to "ENHANCED": each replicator is ENHANCED once
    * the peer runs the reverse replicator, LEGACY until then (AWS requires the reverse for
    * ENHANCED). "LEGACY" keeps every replicator LEGACY: consumers can fail over but not back.
@@ -136,10 +131,10 @@ const IAM_PORT = 9098;
 const MULTI_VPC_IAM_PORTS = { from: 14001, to: 14100 };
 
 /**
- * A cell's MSK cluster and the replicator that pulls the peer's topics into it. Each cell runs
- * the replicator for its own inbound direction, so the two cells together replicate both ways;
- * identical topic names let MSK Replicator drop records that came from the other side (it
- * marks them with headers) instead of looping them back.
+ * A cell's MSK cluster and one replicator per peer, each pulling that peer's topics into it.
+ * Each cell runs the replicators for its own inbound directions, so the cells together
+ * replicate every way; identical topic names let MSK Replicator drop records that came from
+ * the other side (it marks them with headers) instead of looping them back.
  */
 export function createStreamingCell(
   name: string,
@@ -147,7 +142,7 @@ export function createStreamingCell(
   parent: pulumi.Resource,
 ): StreamingCellOutputs {
   const brokersPerAz = args.brokersPerAz ?? 1;
-  const peers = replicationPeers(args);
+  const peers = args.peers ?? [];
   validateArgs(args, brokersPerAz, peers, parent);
   const azs = brokerAzCount(args.azCount);
   if (args.azCount > MSK_MAX_AZS) {
@@ -283,16 +278,6 @@ export function createStreamingCell(
   for (const note of deferred) void pulumi.log.info(note, parent);
 
   return { cluster, securityGroup, clusterPolicy, brokers, clientSubnetIds, replicators, deferred };
-}
-
-/** The peers from `peers`, or from the deprecated `source`. */
-export function replicationPeers(
-  args: Pick<StreamingCellArgs, "peers" | "source">,
-): ReplicationPeer[] {
-  if (args.peers) return args.peers;
-  if (!args.source) return [{ region: "the peer region", stack: "the peer stack" }];
-  const region = parseMskClusterArn(args.source.clusterArn)?.region ?? "the peer region";
-  return [{ region, source: args.source }];
 }
 
 /** AZs the brokers span: the cell's AZs, capped at MSK's maximum. */
@@ -471,9 +456,6 @@ function validateArgs(
       throw inputError(`topics[${i}]`, `'${topic}' is listed twice; list each topic once.`);
     }
   });
-  if (args.peers && args.source !== undefined) {
-    throw inputError("source", "is the single-peer form of peers; pass every peer in peers only.");
-  }
   validatePeers(args, peers);
   if (typeof args.kafkaVersion === "string" && !supportsReplicator(args.kafkaVersion)) {
     throw inputError(
@@ -496,28 +478,22 @@ function supportsReplicator(version: string): boolean {
 function validatePeers(args: StreamingCellArgs, peers: ReplicationPeer[]): void {
   const accounts = new Map<string, string>();
   peers.forEach((peer, i) => {
-    // The deprecated single-peer form names its one source `source`.
-    const key = args.peers ? `peers[${i}]` : "source";
-    if (args.peers) {
-      if (!isAwsRegion(peer.region)) {
-        throw inputError(
-          `${key}.region`,
-          `'${peer.region}' is not an AWS region such as eu-west-1.`,
-        );
-      }
-      if (peer.region === args.identity.region) {
-        throw inputError(
-          `${key}.region`,
-          `is this cell's own region (${peer.region}); list only the other cells.`,
-        );
-      }
-      if (peers.findIndex((p) => p.region === peer.region) !== i) {
-        throw inputError(`${key}.region`, `'${peer.region}' is listed twice; list each peer once.`);
-      }
+    const key = `peers[${i}]`;
+    if (!isAwsRegion(peer.region)) {
+      throw inputError(`${key}.region`, `'${peer.region}' is not an AWS region such as eu-west-1.`);
+    }
+    if (peer.region === args.identity.region) {
+      throw inputError(
+        `${key}.region`,
+        `is this cell's own region (${peer.region}); list only the other cells.`,
+      );
+    }
+    if (peers.findIndex((p) => p.region === peer.region) !== i) {
+      throw inputError(`${key}.region`, `'${peer.region}' is listed twice; list each peer once.`);
     }
     const source = peer.source;
     if (!source) return;
-    const at = args.peers ? `${key}.source` : "source";
+    const at = `${key}.source`;
     const parsed = parseMskClusterArn(source.clusterArn);
     if (!parsed) {
       throw inputError(
@@ -531,7 +507,7 @@ function validatePeers(args: StreamingCellArgs, peers: ReplicationPeer[]): void 
         `is in ${args.identity.region}, this cell's own region; the source must be the peer cell's cluster.`,
       );
     }
-    if (args.peers && parsed.region !== peer.region) {
+    if (parsed.region !== peer.region) {
       throw inputError(
         `${at}.clusterArn`,
         `is in ${parsed.region} but ${key}.region is ${peer.region}; pass that peer's own stores.msk.`,
