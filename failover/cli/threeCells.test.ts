@@ -21,6 +21,100 @@ describe("failover CLI with three cells", () => {
     assert.deepEqual(writers(), ["us-east-1"]);
   });
 
+  /** The replicator in `region` that pulls from `source`, from the fixture's manifests. */
+  const replicator = (region: string, source: string) =>
+    f.manifests
+      .find((m) => m.region === region)!
+      .stores.msk.replicators.find((r) => r.sourceRegion === source)!;
+
+  interface MskJson {
+    sourceRegion: string;
+    replicatorName: string;
+    state: { ok: boolean; value?: string; error?: string };
+    stateReason?: string;
+    messageLag: { ok: boolean; value?: number | null };
+  }
+
+  it("status reports each region's two MSK replicators separately, by source region", async () => {
+    f.fake.messageLag.set(replicator("eu-west-1", "ap-southeast-1").replicatorName, 42);
+    assert.equal(await f.run("status", "--json"), 0, f.stdout);
+    const report = JSON.parse(f.stdout);
+    for (const r of report.regions as { region: string; msk: MskJson[] }[]) {
+      assert.deepEqual(
+        r.msk.map((x) => x.sourceRegion).sort(),
+        f.manifests
+          .map((m) => m.region)
+          .filter((x) => x !== r.region)
+          .sort(),
+        `${r.region} pulls from both other cells`,
+      );
+      for (const x of r.msk) {
+        assert.equal(x.replicatorName, replicator(r.region, x.sourceRegion).replicatorName);
+        assert.deepEqual(x.state, { ok: true, value: "RUNNING" });
+      }
+    }
+    const euw1 = (report.regions as { region: string; msk: MskJson[] }[]).find(
+      (r) => r.region === "eu-west-1",
+    )!;
+    assert.deepEqual(
+      Object.fromEntries(euw1.msk.map((x) => [x.sourceRegion, x.messageLag])),
+      { "us-east-1": { ok: true, value: 0 }, "ap-southeast-1": { ok: true, value: 42 } },
+      "each replicator's own backlog, not a sum",
+    );
+
+    assert.equal(await f.run("status"), 0, f.stdout);
+    assert.match(
+      f.stdout,
+      /eu-west-1 \(prod-euw1\)\n(?: {2}.*\n)*? {2}msk {10}from us-east-1: replicator RUNNING, backlog 0\n {15}from ap-southeast-1: replicator RUNNING, backlog 42\n/,
+    );
+  });
+
+  it("status names a replicator that is not RUNNING, or unreachable, by its source region", async () => {
+    f.fake.replicatorStates.set(replicator("eu-west-1", "ap-southeast-1").replicatorName, {
+      state: "FAILED",
+      reason: "source cluster unreachable",
+    });
+    assert.equal(await f.run("status", "--json"), 1, f.stdout);
+    let report = JSON.parse(f.stdout);
+    assert.deepEqual(
+      (report.problems as string[]).filter((p) => /MSK/.test(p)),
+      ["eu-west-1: MSK replicator from ap-southeast-1 FAILED (source cluster unreachable)"],
+    );
+    const euw1 = (report.regions as { region: string; msk: MskJson[] }[]).find(
+      (r) => r.region === "eu-west-1",
+    )!;
+    assert.deepEqual(
+      euw1.msk.map((x) => [x.sourceRegion, x.state.value, x.stateReason]),
+      [
+        ["us-east-1", "RUNNING", undefined],
+        ["ap-southeast-1", "FAILED", "source cluster unreachable"],
+      ],
+    );
+    assert.equal(await f.run("status"), 1);
+    assert.match(f.stdout, /\n {15}from ap-southeast-1: replicator FAILED, backlog 0\n/);
+    assert.match(
+      f.stdout,
+      /- eu-west-1: MSK replicator from ap-southeast-1 FAILED \(source cluster unreachable\)/,
+    );
+
+    // A dead region's own replicators are unreachable, each named; the others still read.
+    f.fake.dead.add("ap-southeast-1");
+    assert.equal(await f.run("status", "--json"), 1, f.stdout);
+    report = JSON.parse(f.stdout);
+    assert.deepEqual(
+      (report.problems as string[])
+        .filter((p) => /MSK/.test(p))
+        .map((p) => p.replace(/ \(.*/, ""))
+        .sort(),
+      [
+        "ap-southeast-1: MSK replicator from eu-west-1 unreachable",
+        "ap-southeast-1: MSK replicator from us-east-1 unreachable",
+        "eu-west-1: MSK replicator from ap-southeast-1 FAILED",
+      ],
+    );
+    assert.deepEqual(f.mutatingCalls(), []);
+  });
+
   it("switchover to the third cell, failover away from it to the second, failback home", async () => {
     assert.equal(await f.run("switchover", "--to", "ap-southeast-1", "--yes"), 0, f.stderr);
     assert.deepEqual(f.fake.acceptingWrites(), ["ap-southeast-1"]);

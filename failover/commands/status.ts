@@ -27,12 +27,27 @@ export interface RegionStatus {
     status: Reading<string>;
     latencyMsTo: Record<Region, Reading<number | null>>;
   }[];
-  msk?: Reading<{ state: string; messageLag: number | null }>;
+  /** One entry per replicator the cell runs (one per peer), in the manifest's order. */
+  msk: MskReplicatorStatus[];
   cache?: Reading<{ role: string; status: string }>;
   healthCheck: Reading<boolean>;
   writerHealthCheck: Reading<boolean>;
   trafficSwitch: Reading<string>;
   control?: Reading<{ writer: string | null; epoch: number | null; fenced: boolean | null }>;
+}
+
+/** A replicator pulling one peer's topics into the region's cluster. */
+export interface MskReplicatorStatus {
+  /** The peer region it pulls from. */
+  sourceRegion: Region;
+  replicatorName: string;
+  replicatorArn: string;
+  /** DescribeReplicator's state: RUNNING, CREATING, UPDATING, DELETING or FAILED. */
+  state: Reading<string>;
+  /** Why it is in that state, when AWS says. */
+  stateReason?: string;
+  /** The newest `MessageLag` (records not yet copied); null when CloudWatch has no datapoint. */
+  messageLag: Reading<number | null>;
 }
 
 export interface StatusReport {
@@ -73,7 +88,6 @@ export async function collectStatus(
     regions.map(async (region): Promise<RegionStatus> => {
       const m = topology.cells.get(region)!;
       const a = m.stores.aurora;
-      const replicatorArns = m.stores.msk.replicators.map((r) => r.replicatorArn);
       const gid = m.stores.cache.globalReplicationGroupId;
       const ct = m.stores.controlTable;
       const sw = m.traffic.switch;
@@ -135,28 +149,33 @@ export async function collectStatus(
               };
             }),
           ),
-          replicatorArns.length > 0
-            ? read(async () => {
-                // One replicator per peer: the region reports the first that is not RUNNING
-                // and the backlog summed over all of them.
-                const reads = await Promise.all(
-                  replicatorArns.map((arn) =>
-                    Promise.all([
-                      adapters.kafka.describeReplicator(region, arn),
-                      adapters.cloudwatch.latestMetric(region, mskLagQuery(arn, now)),
-                    ]),
-                  ),
-                );
-                const down = reads.find(([r]) => r.state !== "RUNNING");
-                const lags = reads.map(([, lag]) => lag?.value);
-                return {
-                  state: (down ?? reads[0])[0].state,
-                  messageLag: lags.some((v) => v === undefined)
-                    ? null
-                    : lags.reduce((a, b) => a! + b!, 0)!,
-                };
-              })
-            : undefined,
+          // One replicator per peer, each reported on its own: a stopped one names its peer.
+          Promise.all(
+            m.stores.msk.replicators.map(async (rep): Promise<MskReplicatorStatus> => {
+              const [described, messageLag] = await Promise.all([
+                read(() => adapters.kafka.describeReplicator(region, rep.replicatorArn)),
+                read(
+                  async () =>
+                    (
+                      await adapters.cloudwatch.latestMetric(
+                        region,
+                        mskLagQuery(rep.replicatorArn, now),
+                      )
+                    )?.value ?? null,
+                ),
+              ]);
+              return {
+                sourceRegion: rep.sourceRegion,
+                replicatorName: rep.replicatorName,
+                replicatorArn: rep.replicatorArn,
+                state: described.ok ? { ok: true, value: described.value.state } : described,
+                ...(described.ok && described.value.stateReason
+                  ? { stateReason: described.value.stateReason }
+                  : {}),
+                messageLag,
+              };
+            }),
+          ),
           gid
             ? read(async () => {
                 const g = await adapters.elasticache.describeGlobalDatastore(region, gid);
@@ -254,10 +273,17 @@ export async function collectStatus(
           );
       }
     }
-    if (r.msk && !r.msk.ok)
-      problems.push(`${r.region}: MSK replicator unreachable (${r.msk.error})`);
-    if (r.msk?.ok && r.msk.value.state !== "RUNNING")
-      problems.push(`${r.region}: MSK replicator ${r.msk.value.state}`);
+    for (const rep of r.msk) {
+      const which = `${r.region}: MSK replicator from ${rep.sourceRegion}`;
+      if (!rep.state.ok) problems.push(`${which} unreachable (${rep.state.error})`);
+      else if (rep.state.value !== "RUNNING")
+        problems.push(
+          `${which} ${rep.state.value}${rep.stateReason ? ` (${rep.stateReason})` : ""}`,
+        );
+      // The state is known, so an unreadable backlog alone is not a failure.
+      if (rep.state.ok && !rep.messageLag.ok)
+        warnings.push(`${which}: MessageLag unreadable (${rep.messageLag.error})`);
+    }
     if (r.cache && !r.cache.ok)
       problems.push(`${r.region}: ElastiCache unreachable (${r.cache.error})`);
     if (!r.healthCheck.ok)
@@ -325,7 +351,12 @@ export function renderStatus(s: StatusReport): string {
             .map(([p, l]) => `-> ${p} ${show(l, (v) => (v === null ? "no data" : `${v} ms`))}`)
             .join(", ")}`,
       ),
-      `  msk          ${show(r.msk, (v) => `replicator ${v.state}, backlog ${v.messageLag ?? "no data"}`)}`,
+      ...(r.msk.length === 0
+        ? ["  msk          n/a"]
+        : r.msk.map(
+            (rep, i) =>
+              `  ${i === 0 ? "msk" : "   "}          from ${rep.sourceRegion}: replicator ${show(rep.state, (v) => v)}, backlog ${show(rep.messageLag, (v) => (v === null ? "no data" : String(v)))}`,
+          )),
       `  elasticache  ${show(r.cache, (v) => `${v.role} (${v.status})`)}`,
       `  health       cell ${show(r.healthCheck, (v) => (v ? "healthy" : "UNHEALTHY"))}, writer check ${show(r.writerHealthCheck, (v) => (v ? "healthy" : "unhealthy"))}`,
       `  switch       ${show(r.trafficSwitch, (v) => v)}`,

@@ -52,6 +52,10 @@ export class FakeAws {
     ReplicationLatency: 300,
     MessageLag: 0,
   };
+  /** DescribeReplicator state (and reason) per replicator name; RUNNING when not set. */
+  readonly replicatorStates = new Map<string, { state: string; reason?: string }>();
+  /** MessageLag per replicator name (CloudWatch's ReplicatorName); `metrics.MessageLag` when not set. */
+  readonly messageLag = new Map<string, number | undefined>();
   /** Describe calls a promotion takes before it completes. */
   promotionPolls = 2;
 
@@ -283,7 +287,11 @@ export class FakeAws {
       cloudwatch: {
         async latestMetric(region, q) {
           self.enter("CloudWatch", "GetMetricData", region);
-          const v = self.metrics[q.metricName];
+          const replicator = q.dimensions.ReplicatorName;
+          const v =
+            q.metricName === "MessageLag" && replicator && self.messageLag.has(replicator)
+              ? self.messageLag.get(replicator)
+              : self.metrics[q.metricName];
           return v === undefined ? undefined : { value: v, timestampMs: q.endTimeMs - 30_000 };
         },
         async putMetric(region, d) {
@@ -375,10 +383,13 @@ export class FakeAws {
       kafka: {
         async describeReplicator(region, arn) {
           self.enter("Kafka", "DescribeReplicator", region);
+          const name = arn.split("/")[1];
+          const set = self.replicatorStates.get(name);
           return {
             replicatorArn: arn,
-            replicatorName: arn.split("/")[1],
-            state: "RUNNING",
+            replicatorName: name,
+            state: set?.state ?? "RUNNING",
+            ...(set?.reason ? { stateReason: set.reason } : {}),
             sourceClusterArns: [],
             targetClusterArns: [],
           };
