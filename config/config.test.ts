@@ -57,7 +57,8 @@ describe("config: the shipped stacks", () => {
       detectionSeconds: 30,
       dnsTtlSeconds: 30,
       promotionSeconds: 120,
-      totalSeconds: 180,
+      writerSwitchSeconds: 155,
+      totalSeconds: 215,
     });
   });
 

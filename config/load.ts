@@ -78,6 +78,7 @@ export function loadDrConfig(stackName: string, raw: Record<string, unknown>): D
       healthCheckFailureThreshold: c.dns.healthCheckFailureThreshold,
       dnsTtlSeconds: c.dns.ttlSeconds,
       promotionSeconds: c.aurora.promotionSeconds,
+      trafficSwitch: c.trafficSwitch.type,
     }),
   };
 }

@@ -40,7 +40,13 @@ export function sampleManifest(
     peers: others.map((r) => ({ stack: stackOf(r), region: r })),
     generatedAt: "2026-11-22T00:00:00.000Z",
     targets: { tier: "tier0", rtoSeconds: 300, rpoSeconds: 5 },
-    budget: { detectionSeconds: 30, dnsTtlSeconds: 30, promotionSeconds: 120, totalSeconds: 180 },
+    budget: {
+      detectionSeconds: 30,
+      dnsTtlSeconds: 30,
+      promotionSeconds: 120,
+      writerSwitchSeconds: 155,
+      totalSeconds: 215,
+    },
     network: { vpcId: `vpc-${cell}`, cidr: CIDRS[region], azCount: 3 },
     endpoints: {
       loadBalancerDnsName: `shop-${cell}-alb.${region}.elb.amazonaws.com`,

@@ -151,6 +151,8 @@ export const drManifestSchema = z.strictObject({
     detectionSeconds: seconds,
     dnsTtlSeconds: seconds,
     promotionSeconds: seconds,
+    /** Closing the old writer's switch and opening the target's (beside the promotion). */
+    writerSwitchSeconds: seconds,
     totalSeconds: seconds,
   }),
   network: z.strictObject({ vpcId: nonEmpty, cidr: nonEmpty, azCount: z.number().int() }),

@@ -89,7 +89,8 @@ describe("npm run plan", () => {
     assert.equal(code, 0);
     assert.match(stdout, /Stack prod-use1: cell use1 in us-east-1, home cell/);
     assert.match(stdout, /aws:rds\/globalCluster:GlobalCluster\s+1/);
-    assert.match(stdout, /total\s+180 s\s+vs target 300 s \(tier0\): fits/);
+    assert.match(stdout, /writer move\s+155 s/);
+    assert.match(stdout, /total\s+215 s\s+vs target 300 s \(tier0\): fits/);
     assert.match(stdout, /Deferred: nothing/);
     assert.match(stdout, /Policy pack: 0 mandatory, 0 advisory/);
     assert.match(stdout, /"roleAtCreation": "home"/);
@@ -124,7 +125,7 @@ describe("npm run plan", () => {
   });
 
   it("a mandatory policy violation exits 1 and is listed", async () => {
-    // A 60 s RTO target cannot hold a 180 s budget: valid config, failing policy.
+    // A 60 s RTO target cannot hold a 215 s budget: valid config, failing policy.
     const dir = projectWith("prod-use1", (c) => {
       c["dr:targets"] = { rtoSeconds: 60 };
     });

@@ -136,8 +136,11 @@ export function deployOrder(projectDir: string, stacks: string[]): string[] {
 }
 
 /**
- * Renders `stack` with its peers' manifests taken from their own offline renders (one pass
- * over the peers in deploy order, then the stack itself), as a second `pulumi up` would see.
+ * Renders `stack` as it is once its cells are deployed in the documented order: a first pass
+ * over the stack and its peers in deploy order (each seeing the manifests rendered before it),
+ * then a second pass up to the stack itself, in which each sees every peer. Some choices only
+ * settle then (a replicator is ENHANCED once its peer replicates back; the writer record
+ * exists once every peer hosts its gate).
  */
 export async function renderWithPeers(
   stack: string,
@@ -157,8 +160,9 @@ export async function renderWithPeers(
     }
   }
   const manifests: Record<string, DrManifest> = {};
-  for (const s of deployOrder(projectDir, [stack, ...peerStacks])) {
-    if (s === stack && target.role === "joiner") continue;
+  const order = deployOrder(projectDir, [stack, ...peerStacks]);
+  const second = order.slice(0, order.indexOf(stack));
+  for (const s of [...order, ...second]) {
     try {
       manifests[s] = (
         await renderStack(s, { projectDir, peerManifests: { ...manifests } })

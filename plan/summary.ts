@@ -110,14 +110,19 @@ export function formatPlan(
   lines.push("");
   const b = m.budget;
   const fits = b.totalSeconds <= m.targets.rtoSeconds;
-  lines.push("RTO budget (worst case, region loss to writes in the new region):");
+  lines.push(
+    "RTO budget (worst case, region loss to writes in the new region: detection + the slower of promotion and writer move + DNS TTL):",
+  );
   lines.push(
     `  detection   ${String(b.detectionSeconds).padStart(5)} s  (${c.dns.healthCheckIntervalSeconds} s interval x ${c.dns.healthCheckFailureThreshold} failures)`,
   );
-  lines.push(`  DNS TTL     ${String(b.dnsTtlSeconds).padStart(5)} s`);
   lines.push(
     `  promotion   ${String(b.promotionSeconds).padStart(5)} s  (Aurora global failover estimate)`,
   );
+  lines.push(
+    `  writer move ${String(b.writerSwitchSeconds).padStart(5)} s  (close the old writer, Route 53, open the target; beside the promotion)`,
+  );
+  lines.push(`  DNS TTL     ${String(b.dnsTtlSeconds).padStart(5)} s`);
   lines.push(
     `  total       ${String(b.totalSeconds).padStart(5)} s  vs target ${m.targets.rtoSeconds} s (${m.targets.tier}): ${fits ? "fits" : "OVER TARGET"}`,
   );

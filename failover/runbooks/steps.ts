@@ -1,3 +1,4 @@
+import { SWITCH_PROPAGATION_MARGIN_SECONDS } from "../../budget/rto";
 import { DrManifest, TrafficSwitch } from "../../manifest";
 import { AdapterError, DynamoKeyValue, Region } from "../adapters/types";
 import { Step, StepConditionError, StepContext, VerifyResult } from "../engine/graph";
@@ -815,14 +816,6 @@ export function mskCheckpoint(c: Ctx, dependsOn: string[]): Step | undefined {
 
 type GateSwitch = Extract<TrafficSwitch, { type: "cloudwatch-gate" }>;
 
-/**
- * After the old writer's switch reads closed, how long the open waits for Route 53 to act on
- * it when the run cannot ask Route 53 (a failover never calls its us-east-1 API). AWS does
- * not document how soon a CLOUDWATCH_METRIC or RECOVERY_CONTROL check follows its alarm or
- * control; the simulator's model takes 2-10 s, so this leaves room.
- */
-export const GATE_PROPAGATION_MARGIN_SECONDS = 15;
-
 /** A cell's gates in the regions this run may call (not the failed region on a failover). */
 function callableGates(c: Ctx, sw: GateSwitch) {
   return sw.gates.filter((g) => !(c.unplanned && g.region === c.p.from));
@@ -960,7 +953,7 @@ export function trafficMove(c: Ctx, dependsOn: string[]): [Step, Step] {
           if (!isTransient(e)) throw e;
           if (!route53Noted)
             ctx.note(
-              `Route 53 status unreadable (${(e as Error).message}); waiting ${GATE_PROPAGATION_MARGIN_SECONDS} s before opening`,
+              `Route 53 status unreadable (${(e as Error).message}); waiting ${SWITCH_PROPAGATION_MARGIN_SECONDS} s before opening`,
             );
           route53Noted = true;
         }
@@ -1000,7 +993,7 @@ export function trafficMove(c: Ctx, dependsOn: string[]): [Step, Step] {
     pollSeconds: 5,
     run: async (ctx) => {
       if (!(await route53SeesClosed())) {
-        await ctx.clock.sleep(GATE_PROPAGATION_MARGIN_SECONDS * 1000, ctx.signal);
+        await ctx.clock.sleep(SWITCH_PROPAGATION_MARGIN_SECONDS * 1000, ctx.signal);
       }
       if (toSwitch.type === "arc-routing-control") {
         await a.arc.updateRoutingControlStates(

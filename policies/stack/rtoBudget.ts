@@ -22,7 +22,7 @@ const DEFAULT_PROMOTION_SECONDS = 120;
 export const rtoBudgetWithinTarget = stackPolicy({
   name: "rto-budget-within-target",
   description:
-    "The cell's RTO budget fits its tier's target: failure detection (health-check interval x threshold) + DNS TTL + database promotion, measured from the stack's own health checks and records. A budget over target means the promise in the tier cannot be met even when everything works.",
+    "The cell's RTO budget fits its tier's target: failure detection (health-check interval x threshold) + the slower of the database promotion and the writer switch (close, Route 53 margin, open) + DNS TTL, measured from the stack's own health checks and records. A budget over target means the promise in the tier cannot be met even when everything works.",
   enforcementLevel: "mandatory",
   config: z.strictObject({
     tier: z
@@ -60,12 +60,17 @@ export const rtoBudgetWithinTarget = stackPolicy({
     const ttl = ttls.length > 0 ? Math.max(...ttls) : (manifest?.budget.dnsTtlSeconds ?? 60);
     const promotion =
       config.promotionSeconds ?? manifest?.budget.promotionSeconds ?? DEFAULT_PROMOTION_SECONDS;
+    // The writer switch from the stack's own checks: an ARC routing control's, else gates.
+    const arc = stack
+      .ofType(T.healthCheck)
+      .some((h) => String(h.props.type) === "RECOVERY_CONTROL");
     // rtoBudget wants interval and threshold; detection already is their product.
     const budget = rtoBudget({
       healthCheckIntervalSeconds: detection,
       healthCheckFailureThreshold: 1,
       dnsTtlSeconds: ttl,
       promotionSeconds: promotion,
+      trafficSwitch: arc ? "arc-routing-control" : "cloudwatch-gate",
     });
 
     const tier = config.tier ?? (manifest?.targets.tier as DrTier | undefined);
@@ -74,7 +79,7 @@ export const rtoBudgetWithinTarget = stackPolicy({
       (config.tier ? DR_TIERS[config.tier].rtoSeconds : undefined) ??
       manifest?.targets.rtoSeconds ??
       (tier && DR_TIERS[tier] ? DR_TIERS[tier].rtoSeconds : DR_TIERS.tier1.rtoSeconds);
-    const breakdown = `detection ${budget.detectionSeconds} s + DNS TTL ${budget.dnsTtlSeconds} s + promotion ${budget.promotionSeconds} s`;
+    const breakdown = `detection ${budget.detectionSeconds} s + the slower of promotion ${budget.promotionSeconds} s and writer switch ${budget.writerSwitchSeconds} s + DNS TTL ${budget.dnsTtlSeconds} s`;
     if (budget.totalSeconds > target) {
       report(
         `The RTO budget is ${budget.totalSeconds} s (${breakdown}), over the ${tier ?? "configured"} target of ${target} s; shorten the health-check interval or threshold, the TTL or the promotion estimate, or change the tier.`,

@@ -97,7 +97,7 @@ describe("policies/stack", () => {
   });
 
   describe("rto-budget-within-target", () => {
-    it("passes 30 s detection + 30 s TTL + 120 s promotion against tier0's 300 s", () => {
+    it("passes 30 s detection + max(120 s promotion, 155 s writer switch) + 30 s TTL against tier0's 300 s", () => {
       assert.deepEqual(runStack(rtoBudgetWithinTarget, stackInputs("us-east-1")), []);
     });
 
@@ -110,22 +110,28 @@ describe("policies/stack", () => {
       assert.equal(found.length, 2);
       assert.match(
         found[0],
-        /The RTO budget is 330 s \(detection 90 s \+ DNS TTL 120 s \+ promotion 120 s\), over the tier0 target of 300 s/,
+        /The RTO budget is 365 s \(detection 90 s \+ the slower of promotion 120 s and writer switch 155 s \+ DNS TTL 120 s\), over the tier0 target of 300 s/,
       );
       assert.match(
         found[1],
-        /drManifest\.budget\.totalSeconds is 180 s but the stack's resources give 330 s/,
+        /drManifest\.budget\.totalSeconds is 215 s but the stack's resources give 365 s/,
       );
     });
 
     it("takes the target and promotion estimate from policy config", () => {
       const found = runStack(rtoBudgetWithinTarget, stackInputs("us-east-1"), {
-        rtoSeconds: 120,
+        rtoSeconds: 215,
         promotionSeconds: 60,
       });
       assert.deepEqual(found, []);
+      // A promotion estimate slower than the writer switch decides the budget.
+      const slow = runStack(rtoBudgetWithinTarget, stackInputs("us-east-1"), {
+        rtoSeconds: 215,
+        promotionSeconds: 200,
+      });
+      assert.match(slow[0].message, /The RTO budget is 260 s .* target of 215 s/);
       const tight = runStack(rtoBudgetWithinTarget, stackInputs("us-east-1"), { rtoSeconds: 100 });
-      assert.match(tight[0].message, /The RTO budget is 180 s .* target of 100 s/);
+      assert.match(tight[0].message, /The RTO budget is 215 s .* target of 100 s/);
       assert.throws(
         () => runStack(rtoBudgetWithinTarget, stackInputs("us-east-1"), { tier: "gold" }),
         /rto-budget-within-target\.tier: must be one of tier0, tier1, tier2/,
