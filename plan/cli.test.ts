@@ -270,6 +270,31 @@ describe("npm run plan: errors that involve two stacks", function () {
       ],
     },
     {
+      title: "witness regions the peer disagrees with",
+      stack: "prod-euw1",
+      edit: {
+        stack: "prod-euw1",
+        change: (c) =>
+          (c["dr:trafficSwitch"] = { type: "cloudwatch-gate", witnessRegions: ["us-west-1"] }),
+      },
+      expect: [
+        /dr:trafficSwitch\.witnessRegions: is \[us-west-1\] but peer prod-use1 has \[us-west-2\]/,
+        /every cell must list the same witness regions/,
+      ],
+    },
+    {
+      title: "two cells and no witness region",
+      stack: "prod-use1",
+      edit: {
+        stack: "prod-use1",
+        change: (c) => (c["dr:trafficSwitch"] = { type: "cloudwatch-gate" }),
+      },
+      expect: [
+        /dr:trafficSwitch\.witnessRegions: gives 2 writer-gate regions/,
+        /pulumi config set --path dr:trafficSwitch\.witnessRegions\[0\] us-west-2/,
+      ],
+    },
+    {
       title: "--first-deploy on a joiner",
       stack: "prod-euw1",
       firstDeploy: true,
