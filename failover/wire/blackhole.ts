@@ -24,9 +24,11 @@ export async function statusThenFailover(): Promise<void> {
     assert.equal(status.code, 1, status.stderr);
     assert.ok(status.ms < 15_000, `status took ${status.ms} ms`);
     const us = statusBlock(status.stdout, US);
-    for (const line of ["aurora", "msk", "elasticache", "control"]) {
+    for (const line of ["aurora", "elasticache", "control"]) {
       assert.match(us, new RegExp(`^  ${line} +UNREACHABLE`, "m"), us);
     }
+    // One line per replicator, named by the peer it pulls from.
+    assert.match(us, new RegExp(`^  msk +from ${EU}: replicator UNREACHABLE`, "m"), us);
     assert.match(statusBlock(status.stdout, EU), /^ {2}aurora +secondary connected/m);
 
     const since = await fx.mark();
