@@ -115,21 +115,25 @@ class SdkWorld {
     cw.on(PutMetricDataCommand).callsFake(
       async (input: PutMetricDataCommandInput, getClient: () => CloudWatchClient) => {
         const region = await getClient().config.region();
-        const cell = input.MetricData![0].Dimensions!.find((d) => d.Name === "Cell")!.Value;
+        // The gate metric names the cell by its region; the alarm is in the calling region.
+        const cell = input.MetricData![0].Dimensions!.find((d) => d.Name === "Region")!.Value;
         this.gates.set(`${cell}@${region}`, input.MetricData![0].Value!);
         return {};
       },
     );
-    cw.on(DescribeAlarmsCommand).callsFake((input: DescribeAlarmsCommandInput) => ({
-      MetricAlarms: input.AlarmNames!.map((name: string) => {
-        const [, cell, region] = /^shop-(\w+)-writer-gate-(.+)$/.exec(name)!;
-        const owner = manifests.find((m) => m.cell === cell)!;
-        const value =
-          this.gates.get(`${cell}@${region}`) ??
-          (owner.region === US || region !== owner.region ? 1 : 0);
-        return { AlarmName: name, StateValue: value >= 1 ? "OK" : "ALARM" };
-      }),
-    }));
+    cw.on(DescribeAlarmsCommand).callsFake(
+      async (input: DescribeAlarmsCommandInput, getClient: () => CloudWatchClient) => {
+        const region = await getClient().config.region();
+        return {
+          MetricAlarms: input.AlarmNames!.map((name: string) => {
+            const [, cell] = /^shop-writer-gate-(.+)$/.exec(name)!;
+            // Open for the writer (us-east-1) in every gate region, closed for the others.
+            const value = this.gates.get(`${cell}@${region}`) ?? (cell === US ? 1 : 0);
+            return { AlarmName: name, StateValue: value >= 1 ? "OK" : "ALARM" };
+          }),
+        };
+      },
+    );
     const ddb = mockClient(DynamoDBClient);
     ddb.on(DescribeTableCommand).callsFake((input) => ({
       Table: {
@@ -263,9 +267,18 @@ describe("data plane only: every SDK command a failover sends", () => {
     const sent = await world.sent();
     assert.ok(sent.length > 20);
     assert.deepEqual(
-      sent.filter((s) => s.region !== EU),
+      sent.filter((s) => s.region === US),
       [],
-      "every call went to eu-west-1",
+      "nothing went to us-east-1",
+    );
+    // Everything went to eu-west-1 but the writer gates in the witness region.
+    assert.deepEqual(
+      [
+        ...new Set(
+          sent.filter((s) => s.region !== EU).map((s) => `${s.region} ${s.service} ${s.command}`),
+        ),
+      ].sort(),
+      ["us-west-2 cloudwatch DescribeAlarms", "us-west-2 cloudwatch PutMetricData"],
     );
     assert.deepEqual(
       sent.filter((s) => s.service === "route53"),
@@ -282,9 +295,13 @@ describe("data plane only: every SDK command a failover sends", () => {
       TargetDbClusterIdentifier: f.manifests[1].stores.aurora!.clusterArn,
       AllowDataLoss: true,
     });
-    // The failed cell's gate was closed from eu-west-1; the survivor's gate opened there.
-    assert.equal(world.gates.get(`use1@${EU}`), 0);
-    assert.equal(world.gates.get(`euw1@${EU}`), 1);
+    // The failed cell's gates were closed, and the survivor's opened, in both gate regions the
+    // run could reach (a majority of three).
+    for (const region of [EU, "us-west-2"]) {
+      assert.equal(world.gates.get(`${US}@${region}`), 0, region);
+      assert.equal(world.gates.get(`${EU}@${region}`), 1, region);
+    }
+    assert.equal(world.gates.get(`${US}@${US}`), undefined, "never called");
     assert.equal(world.writer, EU);
     assert.equal(world.cachePrimary, EU);
     // The fence of the failed region, written in eu-west-1 before the promotion.
@@ -332,26 +349,25 @@ describe("data plane only: every SDK command a failover sends", () => {
       sent.filter((s) => s.region === US || s.host?.includes(US)),
       [],
     );
+    // The old writer Off first, then the target On: never both on.
     const update = sent.filter((s) => s.command === "UpdateRoutingControlStates");
-    assert.equal(update.length, 1, "one atomic update");
-    assert.deepEqual(update[0].input, {
-      UpdateRoutingControlStateEntries: [
+    const control = (m: DrManifest) =>
+      m.traffic.switch.type === "arc-routing-control" ? m.traffic.switch.routingControlArn : "";
+    assert.deepEqual(
+      update.map((u) => u.input),
+      [
         {
-          RoutingControlArn:
-            arcManifests[1].traffic.switch.type === "arc-routing-control"
-              ? arcManifests[1].traffic.switch.routingControlArn
-              : "",
-          RoutingControlState: "On",
+          UpdateRoutingControlStateEntries: [
+            { RoutingControlArn: control(arcManifests[0]), RoutingControlState: "Off" },
+          ],
         },
         {
-          RoutingControlArn:
-            arcManifests[0].traffic.switch.type === "arc-routing-control"
-              ? arcManifests[0].traffic.switch.routingControlArn
-              : "",
-          RoutingControlState: "Off",
+          UpdateRoutingControlStateEntries: [
+            { RoutingControlArn: control(arcManifests[1]), RoutingControlState: "On" },
+          ],
         },
       ],
-    });
+    );
     assert.ok(!sent.some((s) => s.service === "route53"));
   });
 
@@ -363,12 +379,20 @@ describe("data plane only: every SDK command a failover sends", () => {
     const r53 = world.route53;
     r53.on(GetHealthCheckStatusCommand).callsFake((input: { HealthCheckId: string }) => {
       // HTTPS checks are healthy; a gate's check follows its alarm in that region.
-      const gate = /^hc-gate-(\w+)-(.+)$/.exec(input.HealthCheckId);
-      const m = gate && f.manifests.find((x) => x.cell === gate[1]);
+      const owner = f.manifests.find(
+        (x) =>
+          x.traffic.switch.type === "cloudwatch-gate" &&
+          x.traffic.switch.gates.some((g) => g.healthCheckId === input.HealthCheckId),
+      );
+      const sw = owner?.traffic.switch;
+      const gate =
+        sw?.type === "cloudwatch-gate"
+          ? sw.gates.find((g) => g.healthCheckId === input.HealthCheckId)
+          : undefined;
       const open =
-        !m ||
-        (world.gates.get(`${m.cell}@${gate![2]}`) ??
-          (m.region === US || gate![2] !== m.region ? 1 : 0)) >= 1;
+        !owner ||
+        !gate ||
+        (world.gates.get(`${owner.region}@${gate.region}`) ?? (owner.region === US ? 1 : 0)) >= 1;
       return {
         HealthCheckObservations: [{ StatusReport: { Status: open ? "Success" : "Failure" } }],
       };
