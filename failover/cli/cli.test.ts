@@ -383,6 +383,17 @@ describe("failover CLI (real argument parser, fake AWS)", () => {
     }
   });
 
+  it("a failover waits --switch-margin-seconds between closing the old writer and opening the target", async () => {
+    f.fake.dead.add("us-east-1");
+    const args = ["failover", "--to", "eu-west-1", "--allow-data-loss", "--yes"];
+    assert.equal(await f.run(...args, "--switch-margin-seconds", "40"), 0, f.stderr);
+    // Route 53 is not asked on a failover: traffic.close holds the target back by the margin.
+    const took = Number(/ok\s+traffic\.close \((\d+(?:\.\d+)?) s\)/.exec(f.stdout)![1]);
+    assert.ok(took >= 40 && took <= 46, `traffic.close took ${took} s`);
+    assert.equal(await f.run(...args, "--switch-margin-seconds", "-1"), 2);
+    assert.match(f.stderr, /--switch-margin-seconds '-1' is not a number of seconds/);
+  });
+
   it("a failover whose Aurora promotion already happened finishes the rest", async () => {
     f.fake.dead.add("us-east-1");
     f.fake.auroraWriter = "eu-west-1"; // promoted by hand in the console

@@ -51,6 +51,7 @@ export interface RunCommandOptions extends CommonOptions {
   maxLagSeconds?: number;
   drainLagSeconds?: number;
   writerLeaseSeconds?: number;
+  switchMarginSeconds?: number;
 }
 
 /** What the journal's run-started event holds: the runbook params plus the manifests. */
@@ -99,6 +100,12 @@ export function addRunOptions(cmd: Command, kind: RunbookKind): Command {
       ).argParser(num("--drain-lag-seconds")),
     );
   }
+  cmd.addOption(
+    new Option(
+      "--switch-margin-seconds <s>",
+      "how long to wait between closing the old writer's traffic switch and opening the target's when Route 53 cannot be asked (always on failover; default: 15)",
+    ).argParser(num("--switch-margin-seconds")),
+  );
   if (kind === "failover") {
     cmd.addOption(
       new Option(
@@ -318,6 +325,9 @@ export async function executeRun(
       drainMessages: 0,
       ...(kind === "failover"
         ? { writerLeaseSeconds: opts.writerLeaseSeconds ?? DEFAULT_WRITER_LEASE_SECONDS }
+        : {}),
+      ...(opts.switchMarginSeconds !== undefined
+        ? { switchMarginSeconds: opts.switchMarginSeconds }
         : {}),
     };
     // One more than any epoch in the regions the run will claim in (the target among them).

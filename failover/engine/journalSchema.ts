@@ -125,6 +125,7 @@ export const journaledParamsSchema = z.object({
       drainLagSeconds: nonNegative,
       drainMessages: nonNegative,
       writerLeaseSeconds: nonNegative.optional(),
+      switchMarginSeconds: nonNegative.optional(),
     },
     { error: "must hold maxLagSeconds, drainLagSeconds and drainMessages." },
   ),

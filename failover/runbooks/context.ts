@@ -22,6 +22,11 @@ export interface Thresholds {
    * or its services would refuse every write. Defaults to 3 s (the library's default).
    */
   writerLeaseSeconds?: number;
+  /**
+   * How long traffic.open waits after the old writer's switch reads closed, when Route 53
+   * cannot be asked whether it acted on it. Defaults to SWITCH_PROPAGATION_MARGIN_SECONDS.
+   */
+  switchMarginSeconds?: number;
 }
 
 /**

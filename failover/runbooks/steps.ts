@@ -903,6 +903,31 @@ export function trafficMove(c: Ctx, dependsOn: string[]): [Step, Step] {
     : [c.from];
   const gateRun = fromSwitch.type === "cloudwatch-gate" || toSwitch.type === "cloudwatch-gate";
   let route53Noted = false;
+  const margin = c.p.thresholds.switchMarginSeconds ?? SWITCH_PROPAGATION_MARGIN_SECONDS;
+  // When the closed switch was first read (in this process: a resumed run waits again).
+  let closedSince: number | undefined;
+
+  /** True/false per Route 53's gate checks; undefined when Route 53 cannot be asked. */
+  const route53SeesClosed = async (
+    unreadable: (e: unknown) => void,
+  ): Promise<boolean | undefined> => {
+    if (c.unplanned) return undefined;
+    try {
+      for (const m of closing) {
+        const sw = m.traffic.switch;
+        const open =
+          sw.type === "cloudwatch-gate"
+            ? await route53StillOpen(c, sw)
+            : (await a.route53.healthCheckStatus(sw.healthCheckId)).healthy;
+        if (open) return false;
+      }
+      return true;
+    } catch (e) {
+      if (!isTransient(e)) throw e;
+      unreadable(e);
+      return undefined;
+    }
+  };
 
   const close = step({
     id: "traffic.close",
@@ -910,9 +935,10 @@ export function trafficMove(c: Ctx, dependsOn: string[]): [Step, Step] {
     region: c.p.to,
     dependsOn,
     mutates: true,
-    // Alarm gates: the alarm evaluates one 60 s period before Route 53 sees it.
-    budgetSeconds: gateRun ? 70 : 5,
-    timeoutSeconds: 600,
+    // Alarm gates: the alarm evaluates one 60 s period before Route 53 sees it; then the
+    // margin, when Route 53 cannot be asked.
+    budgetSeconds: (gateRun ? 70 : 5) + (c.unplanned ? margin : 0),
+    timeoutSeconds: 600 + margin,
     pollSeconds: 5,
     run: async () => {
       for (const m of closing) {
@@ -936,51 +962,35 @@ export function trafficMove(c: Ctx, dependsOn: string[]): [Step, Step] {
             avoidRegions: avoid,
           });
           if (s !== "Off") problems.push(`${m.region} routing control is ${s}`);
-          continue;
-        }
-        const p = await gateProblem(c, m.region, sw, "closed");
-        if (p) {
-          problems.push(p);
-          continue;
-        }
-        // Planned runs ask Route 53 itself (its API lives in us-east-1; a failover never
-        // calls it and waits a margin in traffic.open instead).
-        if (c.unplanned) continue;
-        try {
-          if (await route53StillOpen(c, sw))
-            problems.push(`Route 53 still counts ${m.region}'s writer gates open`);
-        } catch (e) {
-          if (!isTransient(e)) throw e;
-          if (!route53Noted)
-            ctx.note(
-              `Route 53 status unreadable (${(e as Error).message}); waiting ${SWITCH_PROPAGATION_MARGIN_SECONDS} s before opening`,
-            );
-          route53Noted = true;
+        } else {
+          const p = await gateProblem(c, m.region, sw, "closed");
+          if (p) problems.push(p);
         }
       }
-      return { ok: problems.length === 0, detail: problems.join("; ") };
+      if (problems.length > 0) return { ok: false, detail: problems.join("; ") };
+      // The switch reads closed. Route 53 must act on it before the target opens: a planned
+      // run asks Route 53 (its API lives in us-east-1); a failover never calls it, and a run
+      // whose Route 53 reads fail waits the margin instead.
+      const confirmed = await route53SeesClosed((e) => {
+        if (!route53Noted)
+          ctx.note(`Route 53 status unreadable (${(e as Error).message}); waiting the margin`);
+        route53Noted = true;
+      });
+      if (confirmed === true) return { ok: true };
+      if (confirmed === false) {
+        return { ok: false, detail: "Route 53 still counts the old writer's check healthy" };
+      }
+      closedSince ??= ctx.clock.now();
+      const left = closedSince + margin * 1000 - ctx.clock.now();
+      return left <= 0
+        ? { ok: true }
+        : {
+            ok: false,
+            detail: `closed; waiting ${Math.ceil(left / 1000)} s more for Route 53 to act on it`,
+          };
     },
     ifFailed: `${c.p.from} is fenced and refuses writes; writer traffic may still go to it. Resume now.`,
   });
-
-  // Read again here rather than remembered from traffic.close: a resumed run starts afresh.
-  const route53SeesClosed = async (): Promise<boolean> => {
-    if (c.unplanned) return false;
-    try {
-      for (const m of closing) {
-        const sw = m.traffic.switch;
-        const open =
-          sw.type === "cloudwatch-gate"
-            ? await route53StillOpen(c, sw)
-            : (await a.route53.healthCheckStatus(sw.healthCheckId)).healthy;
-        if (open) return false;
-      }
-      return true;
-    } catch (e) {
-      if (!isTransient(e)) throw e;
-      return false;
-    }
-  };
 
   const open = step({
     id: "traffic.open",
@@ -991,10 +1001,7 @@ export function trafficMove(c: Ctx, dependsOn: string[]): [Step, Step] {
     budgetSeconds: toSwitch.type === "cloudwatch-gate" ? 70 : 5,
     timeoutSeconds: 600,
     pollSeconds: 5,
-    run: async (ctx) => {
-      if (!(await route53SeesClosed())) {
-        await ctx.clock.sleep(SWITCH_PROPAGATION_MARGIN_SECONDS * 1000, ctx.signal);
-      }
+    run: async () => {
       if (toSwitch.type === "arc-routing-control") {
         await a.arc.updateRoutingControlStates(
           [{ routingControlArn: toSwitch.routingControlArn, state: "On" }],

@@ -9,6 +9,9 @@ import { testManifests } from "../emulator/testing";
 import { ParamOverrides } from "../simulator/params";
 import { WriterViolation } from "../simulator/workload";
 
+/** The commands that move writer traffic. */
+const RUN_COMMANDS = new Set(["switchover", "failover", "failback"]);
+
 /*
  * Wire-level tests: the real `bin/failover.js` in child processes, against the loopback
  * emulator running in this process. The children reach it through AWS_ENDPOINT_URL with dummy
@@ -226,7 +229,15 @@ export class WireFixture {
     return ["--arc-endpoints", list.join(",")];
   }
 
+  /**
+   * Starts `failover <args>`. Runs that move traffic get `--switch-margin-seconds 1`: the
+   * emulator's Route 53 follows a gate within 0.05 s, so AWS's 15 s margin would only slow the
+   * trials (a run passing its own margin keeps it).
+   */
   spawn(args: string[], o: { cwd: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] }): Proc {
+    if (RUN_COMMANDS.has(args[0]) && !args.includes("--switch-margin-seconds")) {
+      args = [...args, "--switch-margin-seconds", "1"];
+    }
     const child = spawn(process.execPath, [...(o.nodeArgs ?? []), BIN, ...args], {
       cwd: o.cwd,
       env: o.env ?? this.env(),
