@@ -7,6 +7,7 @@ import { gateQuorum } from "../route53/gates";
 import { failoverRole } from "../route53/records";
 import * as fs from "fs";
 import { ownManifest } from "./ownManifest";
+import { PEER_MANIFEST_CONFIG } from "./peerParity";
 import { writerRecords } from "./writerView";
 
 export const DEPLOYMENT_WRITER_POLICY = "dr-deployment-writer-routing";
@@ -42,18 +43,7 @@ export const drDeploymentWriterRouting = stackPolicy({
     "Across the deployment (this cell and its peers' DR manifests, as policy config): every cell has its weighted writer record on the same name unless it is deferred for a missing gate, no two cells share a failover role, all cells count the same gate regions (every cell region and the same witness regions) with a majority quorum, and each cell's writer check counts the gates its peers really host. Cells that disagree on the gate regions or quorum disagree on who may write.",
   enforcementLevel: "mandatory",
   config: z.strictObject({
-    peerManifests: z
-      .array(z.unknown(), { error: "must be a list of DR manifests (pulumi stack output --json)." })
-      .default([])
-      .describe("Peer cells' DR manifests, or their `pulumi stack output --json` objects."),
-    peerManifestFiles: z
-      .array(z.string({ error: "must be a file path." }), {
-        error: "must be a list of file paths.",
-      })
-      .default([])
-      .describe(
-        "Files holding peer DR manifests; relative paths are from the policy pack directory.",
-      ),
+    ...PEER_MANIFEST_CONFIG,
   }),
   validate: (stack, config, report, notApplicable) => {
     const raws: [unknown, string][] = [

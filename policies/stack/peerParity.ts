@@ -7,6 +7,22 @@ import { ownManifest } from "./ownManifest";
 
 export const PEER_PARITY_POLICY = "peer-cell-parity";
 
+/** The policy config keys that pass the peers' DR manifests (every cross-cell policy). */
+export const PEER_MANIFEST_CONFIG = {
+  peerManifests: z
+    .array(z.unknown(), { error: "must be a list of DR manifests (pulumi stack output --json)." })
+    .default([])
+    .describe("Peer cells' DR manifests, or their `pulumi stack output --json` objects."),
+  peerManifestFiles: z
+    .array(z.string({ error: "must be a file path." }), {
+      error: "must be a list of file paths.",
+    })
+    .default([])
+    .describe(
+      "Files holding peer DR manifests; relative paths are from the policy pack directory.",
+    ),
+};
+
 /**
  * Reads the peer manifests of the policy config: inline (`peerManifests`, each a manifest or
  * the `pulumi stack output --json` object) and files (`peerManifestFiles`, relative paths from
@@ -166,18 +182,7 @@ export const peerCellParity = stackPolicy({
     "The cell matches its peers, given their DR manifests as policy config: same tables, topics and caches, same engine versions, non-overlapping CIDRs and comparable capacity. CrossGuard cannot see another stack; a cell that differs from its peer fails over into something that cannot take its traffic or data.",
   enforcementLevel: "mandatory",
   config: z.strictObject({
-    peerManifests: z
-      .array(z.unknown(), { error: "must be a list of DR manifests (pulumi stack output --json)." })
-      .default([])
-      .describe("Peer cells' DR manifests, or their `pulumi stack output --json` objects."),
-    peerManifestFiles: z
-      .array(z.string({ error: "must be a file path." }), {
-        error: "must be a list of file paths.",
-      })
-      .default([])
-      .describe(
-        "Files holding peer DR manifests; relative paths are from the policy pack directory.",
-      ),
+    ...PEER_MANIFEST_CONFIG,
     capacityRatio: z
       .number({ error: "must be a number from 0 to 1." })
       .min(0, { error: "must be 0 or more." })

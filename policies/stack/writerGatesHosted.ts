@@ -4,8 +4,7 @@ import { stackPolicy } from "../lib/policy";
 import { isObject, str } from "../lib/props";
 import { T } from "../lib/types";
 import { gateAlarmName, isGateAlarm } from "../route53/gates";
-import { ownManifest } from "./ownManifest";
-import { cellRegionsOf } from "./writerView";
+import { cellRegionsOf, ownGateCell } from "./writerView";
 
 export const drWriterGatesHosted = stackPolicy({
   name: "dr-writer-gates-hosted",
@@ -13,13 +12,9 @@ export const drWriterGatesHosted = stackPolicy({
     "The stack hosts, in its own region, a gate alarm and CLOUDWATCH_METRIC check for every cell region it knows, and this cell's gates in each witness region; no other gate alarm lives outside its region; the manifest's hostedGates publishes each peer's gate. A cell whose gate no stack hosts never reaches its quorum, and an alarm in another cell's region ties this stack to that region's API.",
   enforcementLevel: "mandatory",
   validate: (stack, _config, report, notApplicable) => {
-    const own = ownManifest(stack);
-    if (own.kind !== "valid") return;
-    const m = own.manifest;
-    const sw = m.traffic.switch;
-    if (sw.type !== "cloudwatch-gate") {
-      return notApplicable("the cell switches writers with ARC routing controls, not gate alarms");
-    }
+    const cell = ownGateCell(stack, notApplicable);
+    if (!cell) return;
+    const { m, sw } = cell;
     const alarms = stack.ofType(T.metricAlarm).filter((a) => isGateAlarm(a.props));
     const regionOf = (a: PolicyResource) => str(a.props.region) ?? m.region;
     const forRegionOf = (a: PolicyResource) =>

@@ -2,8 +2,7 @@ import { MANIFEST_OUTPUT } from "../../manifest";
 import { stackPolicy } from "../lib/policy";
 import { list, num, shown, str } from "../lib/props";
 import { gateAlarmName, gateQuorum } from "../route53/gates";
-import { ownManifest } from "./ownManifest";
-import { cellRegionsOf, checksById, expectedHost } from "./writerView";
+import { cellRegionsOf, checksById, expectedHost, ownGateCell } from "./writerView";
 
 export const drWriterQuorum = stackPolicy({
   name: "dr-writer-quorum",
@@ -11,13 +10,9 @@ export const drWriterQuorum = stackPolicy({
     "The cell's writer check is a majority of its gates: at least 3 gate regions (every cell region and each witness region), one gate per gate region, and a CALCULATED check whose children are exactly those gate checks (never the HTTPS check) with childHealthThreshold = quorum = a strict majority of the gate regions. Any other shape lets one region, or the HTTPS check, open or close the writer by itself.",
   enforcementLevel: "mandatory",
   validate: (stack, _config, report, notApplicable) => {
-    const own = ownManifest(stack);
-    if (own.kind !== "valid") return;
-    const m = own.manifest;
-    const sw = m.traffic.switch;
-    if (sw.type !== "cloudwatch-gate") {
-      return notApplicable("the cell switches writers with ARC routing controls, not gate quorum");
-    }
+    const cell = ownGateCell(stack, notApplicable);
+    if (!cell) return;
+    const { m, sw } = cell;
     const key = `${MANIFEST_OUTPUT}.traffic.switch`;
     const gateRegions = sw.gateRegions;
     for (const region of [...cellRegionsOf(m), ...sw.witnessRegions]) {

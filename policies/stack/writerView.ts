@@ -1,8 +1,9 @@
 import type { PolicyResource } from "@pulumi/policy";
-import type { DrManifest } from "../../manifest";
+import type { DrManifest, TrafficSwitch } from "../../manifest";
 import type { StackView } from "../lib/policy";
 import { str } from "../lib/props";
 import { T } from "../lib/types";
+import { ownManifest } from "./ownManifest";
 
 /*
  * What the writer-routing stack policies read from a stack: its records on the writer name and
@@ -43,4 +44,22 @@ export function expectedHost(m: DrManifest, region: string): string {
       ?.stack.split("/")
       .pop() ?? m.stack
   );
+}
+
+/**
+ * The stack's own manifest and its gate switch, for the policies that check gates; undefined
+ * (after telling CrossGuard why) when the manifest is invalid or the cell uses ARC.
+ */
+export function ownGateCell(
+  stack: StackView,
+  notApplicable: (reason: string) => void,
+): { m: DrManifest; sw: Extract<TrafficSwitch, { type: "cloudwatch-gate" }> } | undefined {
+  const own = ownManifest(stack);
+  if (own.kind !== "valid") return undefined;
+  const sw = own.manifest.traffic.switch;
+  if (sw.type !== "cloudwatch-gate") {
+    notApplicable("the cell switches writers with ARC routing controls, not writer gates");
+    return undefined;
+  }
+  return { m: own.manifest, sw };
 }
