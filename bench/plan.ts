@@ -70,7 +70,8 @@ for (const stack of stacks) {
       { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
     );
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (res.status !== 0 && res.status !== 1) {
+    // 1 is a plan with a violation: still a full render, so it counts.
+    if ((res.status !== 0 && res.status !== 1) || !res.stdout.trim()) {
       console.error(res.stderr);
       throw new Error(`plan for ${stack} exited ${res.status}`);
     }
