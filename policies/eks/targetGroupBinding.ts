@@ -5,7 +5,7 @@ import { LB } from "./workloadTypes";
 export const eksTargetGroupBinding = stackPolicy({
   name: "eks-target-group-binding",
   description:
-    "Every IP target group of the cell has a TargetGroupBinding that names it. Nothing else registers pods in an IP target group: without one the load balancer has no targets, every health check of the cell fails, and its latency and failover records are unhealthy from the first deploy.",
+    "Every IP target group of the cell has a TargetGroupBinding that names it. Nothing else registers pods in an IP target group: without one the load balancer has no targets, every health check of the cell fails, and its latency record is unhealthy from the first deploy.",
   enforcementLevel: "mandatory",
   validate: (stack, _config, report, notApplicable) => {
     const ipGroups = stack.ofType(LB.targetGroup).filter((g) => g.props.targetType === "ip");
