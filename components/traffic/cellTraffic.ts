@@ -192,7 +192,7 @@ export function createCellTraffic(
 
   const hostedGates: HostedGateResources[] = [];
   let writerHealthCheck: aws.route53.HealthCheck | undefined;
-  let waitingForGates: string[] = [];
+  const waitingForGates: string[] = [];
   let switchOut: pulumi.Output<TrafficSwitch>;
   const sw = d.trafficSwitch;
   if (sw.type === "cloudwatch-gate") {
