@@ -2,6 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { FileJournalStore } from "../engine/journal";
+import { AdapterError, Adapters, Region } from "../adapters/types";
+import { colourWanted } from "./colour";
 import { runCli } from "./program";
 import { CliFixture } from "../testing/cliHarness";
 import { CrashingJournal } from "../testing/harness";
@@ -73,6 +75,8 @@ describe("failover CLI (real argument parser, fake AWS)", () => {
         /generatedAt: is 325 days old \(limit 30\)/,
         /--max-manifest-age 326/,
       );
+      // The fix names the stack to export, as the operator would type it.
+      assert.match(f.stderr, /'pulumi stack output --json -s prod-use1 > [^']*prod-use1\.json'/);
       f.writeManifests(f.manifests.map((m) => ({ ...m, deferred: ["Aurora secondary cluster"] })));
       await expectBadInput(
         ["plan", "switchover", "--to", "eu-west-1"],
@@ -173,12 +177,79 @@ describe("failover CLI (real argument parser, fake AWS)", () => {
     assert.match(f.stdout, /shop: writer us-east-1 - HEALTHY/);
     assert.match(f.stdout, /eu-west-1 \(prod-euw1\)\n {2}targets {6}RTO 300 s, RPO 5 s/);
     assert.match(f.stdout, /control {6}writer item us-east-1 \(epoch 1\), this region FENCED/);
+    // Dead: its reads fail AND Route 53 sees its health check fail. The fault wins: exit 1.
     f.fake.dead.add("us-east-1");
     assert.equal(await f.run("status", "--json"), 1);
     const report = JSON.parse(f.stdout);
     assert.equal(report.healthy, false);
-    assert.ok(report.problems.some((p: string) => /us-east-1: Aurora unreachable/.test(p)));
+    assert.equal(report.verdict, "unhealthy");
+    assert.ok(report.problems.includes("us-east-1: the cell's health check is unhealthy"));
+    // The region's identical failures fold into one line naming what could not be read.
+    const folded = report.unchecked.filter((l: string) => l.startsWith("us-east-1:"));
+    assert.equal(folded.length, 1, report.unchecked.join("\n"));
+    assert.match(folded[0], /^us-east-1: \d+ reads failed: us-east-1 did not answer \(aurora, /);
     assert.deepEqual(f.mutatingCalls(), []);
+  });
+
+  it("status: a region that does not answer but shows no fault exits 4 (could not check)", async () => {
+    f.adapterFactory = () => unanswered(f.fake.adapters(), "eu-west-1", "connect ETIMEDOUT");
+    assert.equal(await f.run("status"), 4, f.stderr);
+    assert.match(f.stdout, /shop: writer us-east-1 - COULD NOT CHECK/);
+    assert.match(
+      f.stdout,
+      /could not check:\n {2}- eu-west-1: \d+ reads failed: connect ETIMEDOUT \(aurora, dynamodb /,
+    );
+    assert.doesNotMatch(f.stdout, /problems:/);
+    assert.equal(f.stdout.match(/eu-west-1: .*reads failed/g)?.length, 1);
+    await f.run("status", "--help");
+    assert.match(f.stdout, /4 +could not check/);
+  });
+
+  it("status: a writer mismatch exits 1 even while another region cannot be read", async () => {
+    f.adapterFactory = () => {
+      const a = f.fake.adapters();
+      const readControl = a.dynamodb.readControl.bind(a.dynamodb);
+      a.dynamodb.readControl = async (...args) => {
+        const s = await readControl(...args);
+        return { ...s, writer: s.writer && { ...s.writer, region: "eu-west-1" } };
+      };
+      return a;
+    };
+    assert.equal(await f.run("status"), 1, f.stderr);
+    assert.match(f.stdout, /control table says eu-west-1 writes, Aurora says us-east-1/);
+  });
+
+  it("--version prints the package version and exits 0", async () => {
+    const { version } = JSON.parse(
+      fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8"),
+    ) as { version: string };
+    assert.equal(await f.run("--version"), 0);
+    assert.equal(f.stdout, `${version}\n`);
+  });
+
+  it("colour on a terminal only: ANSI codes with colour, none without", async () => {
+    f.fake.dead.add("us-east-1");
+    const run = async (colour: boolean) => {
+      f.stdout = "";
+      await runCli(["status"], { ...f.deps(), colour: { stdout: colour, stderr: colour } });
+      return f.stdout;
+    };
+    assert.match(await run(true), /\x1b\[31mUNHEALTHY\x1b\[39m/);
+    assert.doesNotMatch(await run(false), /\x1b\[/);
+    // The decision: a TTY without NO_COLOR (any non-empty value turns colour off).
+    assert.equal(colourWanted({ isTTY: true }, {}), true);
+    assert.equal(colourWanted({ isTTY: true }, { NO_COLOR: "1" }), false);
+    assert.equal(colourWanted({ isTTY: true }, { NO_COLOR: "" }), true);
+    assert.equal(colourWanted({ isTTY: false }, {}), false);
+    assert.equal(colourWanted({}, {}), false);
+  });
+
+  it("run progress markers are coloured on a terminal", async () => {
+    await runCli(["switchover", "--to", "eu-west-1", "--yes"], {
+      ...f.deps(),
+      colour: { stdout: true, stderr: true },
+    });
+    assert.match(f.stdout, /\x1b\[32mok {2}\x1b\[39m/);
   });
 
   it("plan: steps, parallel waves and budget, without any state-changing call", async () => {
@@ -455,3 +526,30 @@ describe("failover CLI (real argument parser, fake AWS)", () => {
     assert.match(f.stderr, /us-east-1 is already the writer/);
   });
 });
+
+/** Every call to `region` fails as a network timeout; global calls (Route 53) still answer. */
+function unanswered(adapters: Adapters, region: Region, message: string): Adapters {
+  const out: Record<string, unknown> = {};
+  for (const [service, impl] of Object.entries(adapters) as [string, object][]) {
+    out[service] = new Proxy(impl, {
+      get(target, op, receiver) {
+        const fn = Reflect.get(target, op, receiver) as unknown;
+        if (typeof fn !== "function") return fn;
+        return async (...args: unknown[]) => {
+          if (args[0] === region) {
+            throw new AdapterError(
+              "transient",
+              service,
+              String(op),
+              region,
+              message,
+              "TimeoutError",
+            );
+          }
+          return (fn as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  }
+  return out as unknown as Adapters;
+}

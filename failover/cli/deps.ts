@@ -24,6 +24,8 @@ export interface CliDeps {
   env: Record<string, string | undefined>;
   /** Journal store for a journal directory; defaults to files. */
   journal?: (dir: string) => JournalStore;
+  /** Whether each stream gets colour (a terminal without NO_COLOR). Defaults to none. */
+  colour?: { stdout: boolean; stderr: boolean };
   /** Whether run reports are written to disk. Defaults to true. */
   writeReports?: boolean;
 }

@@ -2,8 +2,11 @@ import { AdapterError } from "../adapters/types";
 import { InputValidationError } from "../../validation/issues";
 import { RunInProgressError } from "../engine/journal";
 
-/** Exit codes, documented in the README (Operating a failover). */
-export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
+/**
+ * Exit codes, documented in the README (Operating a failover). 3 is left out: `npm run plan`
+ * uses it for an internal error.
+ */
+export const EXIT = { ok: 0, failed: 1, badInput: 2, couldNotCheck: 4 } as const;
 
 /**
  * Bad input: the command refuses before any state-changing AWS call. Carries the fix.
@@ -34,6 +37,14 @@ export class UnhealthyError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "UnhealthyError";
+  }
+}
+
+/** `status` read nothing wrong but some reads failed: exit 4, the report was already printed. */
+export class CouldNotCheckError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CouldNotCheckError";
   }
 }
 
@@ -118,6 +129,9 @@ export function toExit(error: unknown): { code: number; lines: string[] } {
   }
   if (error instanceof UnhealthyError) {
     return { code: EXIT.failed, lines: [] };
+  }
+  if (error instanceof CouldNotCheckError) {
+    return { code: EXIT.couldNotCheck, lines: [] };
   }
   const resolution = resolutionFor(error);
   const message = error instanceof Error ? error.message : String(error);

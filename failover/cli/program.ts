@@ -1,8 +1,11 @@
+import * as fs from "fs";
+import * as path from "path";
 import * as readline from "readline";
 import { Command, CommanderError } from "commander";
 import { AwsAdapters, destroyAwsClients } from "../adapters/aws";
 import { COMMANDS } from "../commands";
 import { systemClock, systemRandom } from "../engine/clock";
+import { colourWanted } from "./colour";
 import { CliDeps } from "./deps";
 import { EXIT, toExit } from "./errors";
 
@@ -11,6 +14,7 @@ export function buildProgram(deps: CliDeps): Command {
     .description(
       "Operator commands for the multi-region DR platform: status, plan, switchover, failover, failback. Data-plane calls only; reads the DR manifests, never the Pulumi backend.",
     )
+    .version(packageVersion(), "-V, --version", "print the version of this package and exit")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({
@@ -19,6 +23,12 @@ export function buildProgram(deps: CliDeps): Command {
     });
   for (const register of COMMANDS) register(program, deps);
   return program;
+}
+
+/** The version in package.json, read at run time so a release needs no build step. */
+export function packageVersion(): string {
+  const file = path.join(__dirname, "..", "..", "package.json");
+  return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
 }
 
 /**
@@ -58,6 +68,10 @@ export function realDeps(): CliDeps {
     stdout: process.stdout,
     stderr: process.stderr,
     isTTY: !!process.stdin.isTTY && !!process.stderr.isTTY,
+    colour: {
+      stdout: colourWanted(process.stdout, process.env),
+      stderr: colourWanted(process.stderr, process.env),
+    },
     prompt: (question) =>
       new Promise((resolve) => {
         const rl = readline.createInterface({ input: process.stdin, output: process.stderr });

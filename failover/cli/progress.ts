@@ -1,14 +1,15 @@
 import { RunnerEvent } from "../engine/runner";
+import { Palette, palette } from "./colour";
 import { Sink } from "./deps";
 
-const ICON: Record<string, string> = {
-  done: "ok  ",
-  "already-done": "ok= ",
-  approved: "ok  ",
-  degraded: "DEGR",
-  failed: "FAIL",
-  declined: "STOP",
-  cancelled: "stop",
+const ICON: Record<string, [string, keyof Palette]> = {
+  done: ["ok  ", "ok"],
+  "already-done": ["ok= ", "ok"],
+  approved: ["ok  ", "ok"],
+  degraded: ["DEGR", "warn"],
+  failed: ["FAIL", "bad"],
+  declined: ["STOP", "bad"],
+  cancelled: ["stop", "warn"],
 };
 
 /**
@@ -16,7 +17,15 @@ const ICON: Record<string, string> = {
  * retries, and what it is waiting for (when that changes, or every 30 s), so a 3 a.m.
  * operator always sees what is running and for how long.
  */
-export function progressPrinter(out: Sink, now: () => number): (e: RunnerEvent) => void {
+export function progressPrinter(
+  out: Sink,
+  now: () => number,
+  colours: Palette = palette(false),
+): (e: RunnerEvent) => void {
+  const icon = (result: string) => {
+    const known = ICON[result];
+    return known ? colours[known[1]](known[0]) : result;
+  };
   let t0: number | undefined;
   const lastWait = new Map<string, { detail: string; at: number }>();
   const stamp = () => {
@@ -40,7 +49,7 @@ export function progressPrinter(out: Sink, now: () => number): (e: RunnerEvent) 
         break;
       case "step-retry":
         out.write(
-          `${stamp()} retry ${e.step.id}: attempt ${e.attempt} failed (${(e.error as Error)?.message ?? e.error}); next in ${(e.delayMs / 1000).toFixed(1)} s\n`,
+          `${stamp()} ${colours.warn("retry")} ${e.step.id}: attempt ${e.attempt} failed (${(e.error as Error)?.message ?? e.error}); next in ${(e.delayMs / 1000).toFixed(1)} s\n`,
         );
         break;
       case "step-wait": {
@@ -48,14 +57,14 @@ export function progressPrinter(out: Sink, now: () => number): (e: RunnerEvent) 
         if (!prev || prev.detail !== e.detail || now() - prev.at >= 30_000) {
           lastWait.set(e.step.id, { detail: e.detail, at: now() });
           out.write(
-            `${stamp()} wait  ${e.step.id} (${(e.elapsedMs / 1000).toFixed(0)} s): ${e.detail}\n`,
+            `${stamp()} ${colours.warn("wait")}  ${e.step.id} (${(e.elapsedMs / 1000).toFixed(0)} s): ${e.detail}\n`,
           );
         }
         break;
       }
       case "step-end":
         out.write(
-          `${stamp()} ${ICON[e.result] ?? e.result} ${e.step.id} (${(e.elapsedMs / 1000).toFixed(1)} s)` +
+          `${stamp()} ${icon(e.result)} ${e.step.id} (${(e.elapsedMs / 1000).toFixed(1)} s)` +
             (e.error ? `: ${e.error.message}` : "") +
             "\n",
         );

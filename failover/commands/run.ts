@@ -4,6 +4,7 @@ import { Command, Option } from "commander";
 import { DrManifest } from "../../manifest";
 import { CliDeps } from "../cli/deps";
 import { RunFailedError, UserError } from "../cli/errors";
+import { paletteFor } from "../cli/colour";
 import { progressPrinter } from "../cli/progress";
 import { Step } from "../engine/graph";
 import { FileJournalStore, JournalError, JournalStore, summarize } from "../engine/journal";
@@ -382,7 +383,7 @@ export async function executeRun(
     random: deps.random,
     approver: makeApprover(opts, deps),
     resume,
-    onEvent: progressPrinter(progress, () => deps.clock.now()),
+    onEvent: progressPrinter(progress, () => deps.clock.now(), paletteFor(deps, progress)),
   });
 
   if (result.status === "cancelled") {

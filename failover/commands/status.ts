@@ -1,7 +1,8 @@
 import { Command } from "commander";
 import { AdapterError, Adapters, Clock, Region } from "../adapters/types";
 import { CliDeps } from "../cli/deps";
-import { UnhealthyError } from "../cli/errors";
+import { palette, Palette, paletteFor } from "../cli/colour";
+import { CouldNotCheckError, EXIT, UnhealthyError } from "../cli/errors";
 import { withTimeout } from "../engine/retry";
 import {
   dynamoLatencyQuery,
@@ -50,12 +51,25 @@ export interface MskReplicatorStatus {
   messageLag: Reading<number | null>;
 }
 
+/**
+ * healthy: every read answered and nothing is wrong. unhealthy: a read answered and shows a
+ * fault. could-not-check: nothing read shows a fault, but some reads failed, so health is
+ * unknown. A known fault wins over an unknown: it is the fact the operator acts on, and what
+ * could not be read cannot make it better.
+ */
+export type StatusVerdict = "healthy" | "unhealthy" | "could-not-check";
+
 export interface StatusReport {
   app: string;
   at: string;
   writer: Region | null;
+  verdict: StatusVerdict;
+  /** True only for the verdict "healthy". */
   healthy: boolean;
+  /** Faults the readings show. */
   problems: string[];
+  /** Reads that failed, folded per region and error (one line for a region's identical errors). */
+  unchecked: string[];
   warnings: string[];
   regions: RegionStatus[];
 }
@@ -239,21 +253,36 @@ export async function collectStatus(
 
   const problems: string[] = [];
   const warnings: string[] = [];
+  const failed: FailedRead[] = [];
+  const check = (region: Region, what: string, r: Reading<unknown> | undefined) => {
+    if (r && !r.ok) failed.push({ region, what, error: r.error });
+  };
+  for (const r of perRegion) {
+    check(r.region, "aurora", r.aurora);
+    for (const t of r.dynamodb) check(r.region, `dynamodb ${t.table}`, t.status);
+    for (const rep of r.msk) check(r.region, `msk replicator from ${rep.sourceRegion}`, rep.state);
+    check(r.region, "elasticache", r.cache);
+    check(r.region, "writer health check", r.writerHealthCheck);
+    check(r.region, "traffic switch", r.trafficSwitch);
+    check(r.region, "control table", r.control);
+  }
   const writers = perRegion.filter((r) => r.aurora?.ok && r.aurora.value.role === "writer");
   const anyAurora = perRegion.some((r) => r.aurora !== undefined);
+  const auroraUnread = perRegion.some((r) => r.aurora && !r.aurora.ok);
   let writer: Region | null = null;
   if (anyAurora) {
     if (writers.length === 1) writer = writers[0].region;
-    else if (writers.length === 0) problems.push("no region reports the Aurora writer");
-    else problems.push(`two Aurora writers: ${writers.map((w) => w.region).join(", ")}`);
+    // With a region unread the writer may be the one not heard from: unknown, not absent.
+    else if (writers.length === 0 && !auroraUnread)
+      problems.push("no region reports the Aurora writer");
+    else if (writers.length > 1)
+      problems.push(`two Aurora writers: ${writers.map((w) => w.region).join(", ")}`);
   } else {
     const c = perRegion.find((r) => r.control?.ok && r.control.value.writer);
     writer = c?.control?.ok ? c.control.value.writer : null;
   }
   for (const r of perRegion) {
     const rpo = r.targets.rpoSeconds;
-    if (r.aurora && !r.aurora.ok)
-      problems.push(`${r.region}: Aurora unreachable (${r.aurora.error})`);
     if (r.aurora?.ok) {
       const v = r.aurora.value;
       if (v.role === "absent")
@@ -263,8 +292,7 @@ export async function collectStatus(
         problems.push(`${r.region}: Aurora lag ${v.lagSeconds} s over the RPO target ${rpo} s`);
     }
     for (const t of r.dynamodb) {
-      if (!t.status.ok) problems.push(`${r.region}: ${t.table} unreachable (${t.status.error})`);
-      else if (t.status.value !== "ACTIVE")
+      if (t.status.ok && t.status.value !== "ACTIVE")
         problems.push(`${r.region}: ${t.table} is ${t.status.value}`);
       for (const [peer, lat] of Object.entries(t.latencyMsTo)) {
         if (lat.ok && lat.value !== null && lat.value / 1000 > rpo)
@@ -275,8 +303,7 @@ export async function collectStatus(
     }
     for (const rep of r.msk) {
       const which = `${r.region}: MSK replicator from ${rep.sourceRegion}`;
-      if (!rep.state.ok) problems.push(`${which} unreachable (${rep.state.error})`);
-      else if (rep.state.value !== "RUNNING")
+      if (rep.state.ok && rep.state.value !== "RUNNING")
         problems.push(
           `${which} ${rep.state.value}${rep.stateReason ? ` (${rep.stateReason})` : ""}`,
         );
@@ -284,8 +311,6 @@ export async function collectStatus(
       if (rep.state.ok && !rep.messageLag.ok)
         warnings.push(`${which}: MessageLag unreadable (${rep.messageLag.error})`);
     }
-    if (r.cache && !r.cache.ok)
-      problems.push(`${r.region}: ElastiCache unreachable (${r.cache.error})`);
     if (!r.healthCheck.ok)
       warnings.push(`${r.region}: health check status unreadable (${r.healthCheck.error})`);
     else if (!r.healthCheck.value)
@@ -298,8 +323,6 @@ export async function collectStatus(
       if (r.region !== writer && r.writerHealthCheck.value)
         problems.push(`${r.region}: writer health check healthy but ${writer} writes`);
     }
-    if (r.control && !r.control.ok)
-      problems.push(`${r.region}: control table unreachable (${r.control.error})`);
     if (r.control?.ok && writer) {
       const c = r.control.value;
       if (c.writer === null)
@@ -317,26 +340,71 @@ export async function collectStatus(
     }
   }
   const caches = perRegion.filter((r) => r.cache?.ok && r.cache.value.role === "primary");
-  if (perRegion.some((r) => r.cache?.ok) && caches.length !== 1)
+  const cacheUnread = perRegion.some((r) => r.cache && !r.cache.ok);
+  if (
+    perRegion.some((r) => r.cache?.ok) &&
+    (caches.length > 1 || (caches.length === 0 && !cacheUnread))
+  )
     problems.push(`ElastiCache global datastore has ${caches.length} primaries`);
+  const unchecked = foldFailedReads(failed);
+  const verdict: StatusVerdict =
+    problems.length > 0 ? "unhealthy" : unchecked.length > 0 ? "could-not-check" : "healthy";
   return {
     app: topology.app,
     at: new Date(now).toISOString(),
     writer,
-    healthy: problems.length === 0,
+    verdict,
+    healthy: verdict === "healthy",
     problems,
+    unchecked,
     warnings,
     regions: perRegion,
   };
 }
 
-const show = <T>(r: Reading<T> | undefined, f: (v: T) => string) =>
-  r === undefined ? "n/a" : r.ok ? f(r.value) : `UNREACHABLE (${r.error})`;
+interface FailedRead {
+  region: Region;
+  what: string;
+  error: string;
+}
 
-export function renderStatus(s: StatusReport): string {
-  const lines = [
-    `${s.app}: writer ${s.writer ?? "UNKNOWN"} - ${s.healthy ? "HEALTHY" : "UNHEALTHY"} (${s.at})`,
-  ];
+/**
+ * One line per region and error: a dead region's seven identical timeouts read as one fact
+ * ("us-east-1: 7 reads failed: ... (aurora, ...)"), not seven lines to scan at 3 a.m.
+ */
+export function foldFailedReads(failed: FailedRead[]): string[] {
+  const groups = new Map<string, FailedRead[]>();
+  for (const f of failed) {
+    const key = `${f.region}\0${failureReason(f.error)}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  return [...groups.values()].map((g) =>
+    g.length === 1
+      ? `${g[0].region}: ${g[0].what} could not be read: ${g[0].error}`
+      : `${g[0].region}: ${g.length} reads failed: ${failureReason(g[0].error)} (${g.map((f) => f.what).join(", ")})`,
+  );
+}
+
+/**
+ * The part of an error that is the same for every call: "RDS DescribeGlobalClusters in
+ * us-east-1 did not answer within 5 s" -> "did not answer within 5 s". The folded line names
+ * the region and the reads, so the service, operation and region add nothing.
+ */
+export function failureReason(error: string): string {
+  return error.replace(/^[A-Z][A-Za-z0-9]* [A-Z][A-Za-z0-9]+ (in [a-z]{2}(-[a-z]+)+-\d+ )?/, "");
+}
+
+const VERDICT: Record<StatusVerdict, [string, keyof Palette]> = {
+  healthy: ["HEALTHY", "ok"],
+  unhealthy: ["UNHEALTHY", "bad"],
+  "could-not-check": ["COULD NOT CHECK", "warn"],
+};
+
+export function renderStatus(s: StatusReport, colours: Palette = palette(false)): string {
+  const show = <T>(r: Reading<T> | undefined, f: (v: T) => string) =>
+    r === undefined ? "n/a" : r.ok ? f(r.value) : `${colours.warn("UNREACHABLE")} (${r.error})`;
+  const [verdict, tone] = VERDICT[s.verdict];
+  const lines = [`${s.app}: writer ${s.writer ?? "UNKNOWN"} - ${colours[tone](verdict)} (${s.at})`];
   for (const r of s.regions) {
     lines.push(
       "",
@@ -363,7 +431,14 @@ export function renderStatus(s: StatusReport): string {
       `  control      ${show(r.control, (v) => `writer item ${v.writer ?? "none"}${v.epoch !== null ? ` (epoch ${v.epoch})` : ""}, this region ${v.fenced === null ? "no fence item" : v.fenced ? "FENCED" : "unfenced"}`)}`,
     );
   }
-  if (s.problems.length) lines.push("", "problems:", ...s.problems.map((p) => `  - ${p}`));
+  if (s.problems.length)
+    lines.push("", colours.bad("problems:"), ...s.problems.map((p) => `  - ${colours.bad(p)}`));
+  if (s.unchecked.length)
+    lines.push(
+      "",
+      colours.warn("could not check:"),
+      ...s.unchecked.map((p) => `  - ${colours.warn(p)}`),
+    );
   if (s.warnings.length) lines.push("", "warnings:", ...s.warnings.map((p) => `  - ${p}`));
   return lines.join("\n") + "\n";
 }
@@ -372,7 +447,16 @@ export function registerStatus(program: Command, deps: CliDeps): void {
   const cmd = program
     .command("status")
     .description(
-      "Per region: who writes, Aurora members and lag, DynamoDB replicas and latency, MSK replicators, ElastiCache roles, health checks, traffic switch, fences, RTO/RPO targets. Exit 0 healthy, 1 not.",
+      "Per region: who writes, Aurora members and lag, DynamoDB replicas and latency, MSK replicators, ElastiCache roles, health checks, traffic switch, fences, RTO/RPO targets.",
+    )
+    .addHelpText(
+      "after",
+      `
+Exit codes:
+  0  healthy: every read answered and nothing is wrong
+  1  unhealthy: a reading shows a fault (wins over 4: a known fault is what to act on)
+  2  bad input (manifests, options)
+  ${EXIT.couldNotCheck}  could not check: nothing read is wrong, but a region or store did not answer`,
     );
   addCommonOptions(cmd).action(async (opts: CommonOptions) => {
     const { topology, adapters } = loadInputs(opts, deps, {
@@ -387,8 +471,11 @@ export function registerStatus(program: Command, deps: CliDeps): void {
     });
     const report = await collecting;
     if (opts.json) writeJson(deps, report);
-    else deps.stdout.write(renderStatus(report));
-    if (!report.healthy) throw new UnhealthyError(`${report.problems.length} problems`);
+    else deps.stdout.write(renderStatus(report, paletteFor(deps, deps.stdout)));
+    if (report.verdict === "unhealthy")
+      throw new UnhealthyError(`${report.problems.length} problems`);
+    if (report.verdict === "could-not-check")
+      throw new CouldNotCheckError(`${report.unchecked.length} reads failed`);
   });
 }
 

@@ -70,7 +70,7 @@ export function buildTopology(
     if (ageDays > maxAgeDays) {
       issues.push({
         key: key("generatedAt"),
-        message: `is ${Math.floor(ageDays)} days old (limit ${maxAgeDays}); re-export it with 'pulumi stack output --json > ${source}', or pass --max-manifest-age ${Math.ceil(ageDays)} if you know it is current.`,
+        message: `is ${Math.floor(ageDays)} days old (limit ${maxAgeDays}); re-export it with 'pulumi stack output --json -s ${manifest.stack} > ${source}', or pass --max-manifest-age ${Math.ceil(ageDays)} if you know it is current.`,
       });
     }
     if (manifest.deferred.length > 0) {

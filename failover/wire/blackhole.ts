@@ -12,7 +12,7 @@ import { converged, EU, statusBlock, US, WireFixture } from "./harness";
 
 const BLACK_HOLE_US: FaultSpec[] = [{ type: "black-hole", region: US }];
 
-/** `status` shows us-east-1 unreachable within 15 s; the failover sends it nothing. */
+/** `status` shows us-east-1 unreachable within 15 s (exit 4); the failover sends it nothing. */
 export async function statusThenFailover(): Promise<void> {
   const fx = await WireFixture.start({ faults: BLACK_HOLE_US });
   try {
@@ -21,7 +21,13 @@ export async function statusThenFailover(): Promise<void> {
     const cwd = fx.workdir();
 
     const status = await fx.run(["status", ...common], { cwd, timeoutMs: 30_000 });
-    assert.equal(status.code, 1, status.stderr);
+    // Nothing read shows a fault, but us-east-1 did not answer: "could not check", exit 4.
+    assert.equal(status.code, 4, status.stderr);
+    assert.match(status.stdout, /^shop: writer UNKNOWN - COULD NOT CHECK/m);
+    assert.match(
+      status.stdout,
+      /^could not check:\n {2}- us-east-1: \d+ reads failed: did not answer within 5 s \(aurora, dynamodb shop-orders, /m,
+    );
     assert.ok(status.ms < 15_000, `status took ${status.ms} ms`);
     const us = statusBlock(status.stdout, US);
     for (const line of ["aurora", "elasticache", "control"]) {
