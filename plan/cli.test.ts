@@ -93,7 +93,33 @@ describe("npm run plan", () => {
     assert.match(stdout, /total\s+215 s\s+vs target 300 s \(tier0\): fits/);
     assert.match(stdout, /Deferred: nothing/);
     assert.match(stdout, /Policy pack: 0 mandatory, 0 advisory/);
-    assert.match(stdout, /"roleAtCreation": "home"/);
+    // The verdict is last, after the resource list; the manifest only on request.
+    const budget = stdout.indexOf("RTO budget");
+    assert.ok(budget > stdout.lastIndexOf("Resources that live or are managed outside"));
+    assert.ok(budget < stdout.indexOf("Policy pack:"));
+    assert.match(stdout, /Policy pack: .*\n$/);
+    assert.doesNotMatch(stdout, /roleAtCreation/);
+    const shown = await runPlan(["--stack", "prod-use1", "--show-manifest"]);
+    assert.match(
+      shown.stdout,
+      /DR manifest \(stack output drManifest\):\n[^]*"roleAtCreation": "home"/,
+    );
+    assert.ok(shown.stdout.indexOf("roleAtCreation") < shown.stdout.indexOf("RTO budget"));
+  });
+
+  it("the README's `npm run plan -- ... --json` prints parseable JSON (no npm banner)", async () => {
+    const out = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn("npm", ["run", "plan", "--", "--stack", "prod-use1", "--json"], {
+        cwd: PROJECT_DIR,
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      let stdout = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stdout }));
+    });
+    assert.equal(out.code, 0);
+    assert.equal(JSON.parse(out.stdout).stack, "prod-use1");
   });
 
   it("--first-deploy shows what a second pulumi up adds", async () => {
@@ -143,7 +169,10 @@ describe("npm run plan", () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "m", "use1.json");
     const { code } = await runPlan(["--stack", "prod-use1", "--write-manifest", file]);
     assert.equal(code, 0);
-    assert.equal(parseManifest(JSON.parse(fs.readFileSync(file, "utf8"))).stack, "prod-use1");
+    const written = parseManifest(JSON.parse(fs.readFileSync(file, "utf8")));
+    assert.equal(written.stack, "prod-use1");
+    // Stamped when written, so the failover commands do not refuse it as stale.
+    assert.ok(Math.abs(Date.now() - Date.parse(written.generatedAt)) < 60_000, written.generatedAt);
   });
 
   it("shows every warning and info the program logs, naming the resource, in text and --json", async () => {

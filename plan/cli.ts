@@ -15,7 +15,7 @@ import {
 import { evaluatePlanPolicies } from "./policies";
 
 /**
- * `npm run plan -- --stack <name> [--json] [--first-deploy] [--write-manifest <file>]`
+ * `npm run plan -- --stack <name> [--json] [--first-deploy] [--show-manifest] [--write-manifest <file>]`
  * Renders the stack offline exactly as `pulumi up` would, runs the DR policy pack over it, and
  * prints a summary. Exit codes: 0 clean, 1 mandatory policy violations, 2 bad input (this
  * stack's config, or a disagreement with a peer stack: the message names the key and the fix),
@@ -32,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     )
     .option("--project <dir>", "the directory holding Pulumi.yaml and the stack files", PROJECT_DIR)
     .option("--json", "print the plan as JSON")
+    .option("--show-manifest", "also print the DR manifest the stack publishes")
     .option(
       "--first-deploy",
       "render as the very first `pulumi up`: peers exist but have published nothing",
@@ -58,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     json?: boolean;
     firstDeploy?: boolean;
     writeManifest?: string;
+    showManifest?: boolean;
   }>();
   const started = process.hrtime.bigint();
   let render: StackRender;
@@ -81,12 +83,15 @@ export async function main(argv: string[]): Promise<number> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (opts.writeManifest) {
     fs.mkdirSync(path.dirname(path.resolve(opts.writeManifest)), { recursive: true });
-    fs.writeFileSync(opts.writeManifest, `${JSON.stringify(render.manifest, null, 2)}\n`);
+    // Stamped now: the failover commands refuse a manifest older than --max-manifest-age, and
+    // the render's own time is pinned for stable output.
+    const written = { ...render.manifest, generatedAt: new Date().toISOString() };
+    fs.writeFileSync(opts.writeManifest, `${JSON.stringify(written, null, 2)}\n`);
   }
   process.stdout.write(
     opts.json
       ? `${JSON.stringify(planReport(render, violations), null, 2)}\n`
-      : `${formatPlan(render, violations, seconds)}\n`,
+      : `${formatPlan(render, violations, seconds, { showManifest: opts.showManifest })}\n`,
   );
   return violations.some((v) => v.level === "mandatory") ? 1 : 0;
 }

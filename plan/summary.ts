@@ -87,11 +87,15 @@ export function countByType(render: StackRender): [string, number][] {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
-/** The human summary of a plan. */
+/**
+ * The human summary of a plan. The verdict (RTO budget, policy findings) comes last, where a
+ * reader's eye lands after a long resource list; the manifest only with `showManifest`.
+ */
 export function formatPlan(
   render: StackRender,
   violations: PlanViolation[],
   seconds: number,
+  opts: { showManifest?: boolean } = {},
 ): string {
   const c = render.config;
   const m = render.manifest;
@@ -107,26 +111,6 @@ export function formatPlan(
   lines.push(`Resources: ${render.resources.length} (${counts.length} types)`);
   const width = Math.max(...counts.map(([t]) => t.length));
   for (const [type, n] of counts) lines.push(`  ${type.padEnd(width)}  ${String(n).padStart(3)}`);
-  lines.push("");
-  const b = m.budget;
-  const fits = b.totalSeconds <= m.targets.rtoSeconds;
-  lines.push(
-    "RTO budget (worst case, region loss to writes in the new region: detection + the slower of promotion and writer move + DNS TTL):",
-  );
-  lines.push(
-    `  detection   ${String(b.detectionSeconds).padStart(5)} s  (${c.dns.healthCheckIntervalSeconds} s interval x ${c.dns.healthCheckFailureThreshold} failures)`,
-  );
-  lines.push(
-    `  promotion   ${String(b.promotionSeconds).padStart(5)} s  (Aurora global failover estimate)`,
-  );
-  lines.push(
-    `  writer move ${String(b.writerSwitchSeconds).padStart(5)} s  (close the old writer, Route 53, open the target; beside the promotion)`,
-  );
-  lines.push(`  DNS TTL     ${String(b.dnsTtlSeconds).padStart(5)} s`);
-  lines.push(
-    `  total       ${String(b.totalSeconds).padStart(5)} s  vs target ${m.targets.rtoSeconds} s (${m.targets.tier}): ${fits ? "fits" : "OVER TARGET"}`,
-  );
-  lines.push(`  RPO target  ${String(m.targets.rpoSeconds).padStart(5)} s`);
   lines.push("");
   lines.push(
     m.deferred.length === 0
@@ -170,6 +154,31 @@ export function formatPlan(
       );
     }
   }
+  if (opts.showManifest) {
+    lines.push("");
+    lines.push("DR manifest (stack output drManifest):");
+    lines.push(JSON.stringify(m, null, 2).replace(/^/gm, "  "));
+  }
+  lines.push("");
+  const b = m.budget;
+  const fits = b.totalSeconds <= m.targets.rtoSeconds;
+  lines.push(
+    "RTO budget (worst case, region loss to writes in the new region: detection + the slower of promotion and writer move + DNS TTL):",
+  );
+  lines.push(
+    `  detection   ${String(b.detectionSeconds).padStart(5)} s  (${c.dns.healthCheckIntervalSeconds} s interval x ${c.dns.healthCheckFailureThreshold} failures)`,
+  );
+  lines.push(
+    `  promotion   ${String(b.promotionSeconds).padStart(5)} s  (Aurora global failover estimate)`,
+  );
+  lines.push(
+    `  writer move ${String(b.writerSwitchSeconds).padStart(5)} s  (close the old writer, Route 53, open the target; beside the promotion)`,
+  );
+  lines.push(`  DNS TTL     ${String(b.dnsTtlSeconds).padStart(5)} s`);
+  lines.push(
+    `  total       ${String(b.totalSeconds).padStart(5)} s  vs target ${m.targets.rtoSeconds} s (${m.targets.tier}): ${fits ? "fits" : "OVER TARGET"}`,
+  );
+  lines.push(`  RPO target  ${String(m.targets.rpoSeconds).padStart(5)} s`);
   lines.push("");
   const mandatory = violations.filter((v) => v.level === "mandatory");
   lines.push(
@@ -177,9 +186,6 @@ export function formatPlan(
   );
   for (const v of violations)
     lines.push(`  [${v.level}] ${v.policy}${v.resource ? ` (${v.resource})` : ""}: ${v.message}`);
-  lines.push("");
-  lines.push("DR manifest (stack output drManifest):");
-  lines.push(JSON.stringify(m, null, 2).replace(/^/gm, "  "));
   return lines.join("\n");
 }
 
