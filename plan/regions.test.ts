@@ -11,7 +11,8 @@ import {
   regionFindings,
   WRITER_GATE_WITNESS_EXCEPTION,
 } from "./regions";
-import { PlacedResource, PROJECT_DIR, renderSteadyState, StackRender } from "./stack";
+import { PlacedResource, PROJECT_DIR, StackRender } from "./stack";
+import { steadyStateOnce } from "../testing";
 
 const THREE_CELLS = path.join(__dirname, "fixtures", "three-cells");
 
@@ -37,7 +38,7 @@ describe("the region of every resource", function () {
       ["shipped", PROJECT_DIR],
       ["three-cells", THREE_CELLS],
     ]) {
-      for (const [stack, r] of await renderSteadyState({ projectDir: dir })) {
+      for (const [stack, r] of await steadyStateOnce(dir)) {
         renders.set(`${set}/${stack}`, r);
       }
     }

@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { WorkQueue } from "../components/queue";
 import { renderProgram } from "../plan/render";
-import { renderStack, renderSteadyState } from "../plan/stack";
+import { renderStack } from "../plan/stack";
+import { steadyStateOnce } from "../testing";
 import { InputValidationError } from "../validation/issues";
 import { evaluatePack, hasMandatory, parsePackConfig } from "./evaluate";
 import { cellManifest, cellRender } from "./testing/cells";
@@ -143,7 +144,7 @@ describe("policies/evaluate evaluatePack", () => {
     this.timeout(60000);
 
     it("both pass with zero mandatory violations, each against the other's manifest", async () => {
-      const renders = [...(await renderSteadyState()).values()];
+      const renders = [...(await steadyStateOnce()).values()];
       assert.deepEqual(renders.map((r) => r.stack).sort(), ["prod-euw1", "prod-use1"]);
       for (const render of renders) {
         const peerManifests = renders.filter((r) => r !== render).map((r) => r.manifest);

@@ -3,7 +3,8 @@ import { readStackConfig } from "../config";
 import { cellShape, HOME_ONLY_TYPES, JOINER_ONLY_TYPES } from "../components/cell";
 import { OUT_OF_BAND_PROPERTIES } from "../components/switchover";
 import { renderProgram, RenderedResource } from "../plan/render";
-import { PROJECT_DIR, renderStack, renderSteadyState, StackRender } from "../plan/stack";
+import { PROJECT_DIR, renderStack, StackRender } from "../plan/stack";
+import { steadyStateOnce } from "../testing";
 import { postFailoverState, simulatedDiff } from "./switchoverWorld";
 import { cellProgram } from "./index";
 
@@ -19,7 +20,7 @@ describe("stacks: both cells rendered from their own Pulumi.<stack>.yaml", funct
   let euw1: StackRender;
 
   before(async () => {
-    const renders = await renderSteadyState();
+    const renders = await steadyStateOnce();
     use1 = renders.get("prod-use1")!;
     euw1 = renders.get("prod-euw1")!;
   });
@@ -229,7 +230,7 @@ describe("stacks: deploy order and first deploys", () => {
 describe("stacks: switchover-safe by construction", () => {
   let normal: Map<string, StackRender>;
   before(async () => {
-    normal = await renderSteadyState();
+    normal = await steadyStateOnce();
   });
 
   for (const scenario of ["switchover", "failover"] as const) {

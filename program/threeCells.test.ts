@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import { cellShape } from "../components/cell";
-import { renderSteadyState, StackRender } from "../plan/stack";
+import { StackRender } from "../plan/stack";
+import { steadyStateOnce } from "../testing";
 
 /**
  * Three cells from three stack files and no code change (plan/fixtures/three-cells: us-east-1
@@ -13,7 +14,7 @@ describe("stacks: three cells", function () {
   let cells: StackRender[];
 
   before(async () => {
-    const renders = await renderSteadyState({ projectDir: dir });
+    const renders = await steadyStateOnce(dir);
     cells = ["prod-use1", "prod-euw1", "prod-apse1"].map((s) => renders.get(s)!);
   });
 

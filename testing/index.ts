@@ -1,5 +1,7 @@
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Render, RenderedResource, renderProgram } from "../plan/render";
+import { PROJECT_DIR, renderSteadyState, StackRender } from "../plan/stack";
 
 /** Resolves an Output in a test (never assert inside `apply`: failures there are swallowed). */
 export function promiseOf<T>(output: pulumi.Input<T>): Promise<T> {
@@ -46,4 +48,21 @@ export function named(render: Render, name: string): RenderedResource {
       `no resource named ${name}; have ${render.resources.map((r) => r.name).join(", ")}`,
     );
   return found;
+}
+
+const steadyStates = new Map<string, Promise<Map<string, StackRender>>>();
+
+/**
+ * The steady-state renders of a project's stacks, rendered once per test process: several
+ * test files read the same renders (each is seconds of mock-runtime work), and none changes
+ * them. Tests that change a render must call renderSteadyState themselves.
+ */
+export function steadyStateOnce(projectDir = PROJECT_DIR): Promise<Map<string, StackRender>> {
+  const key = path.resolve(projectDir);
+  let renders = steadyStates.get(key);
+  if (!renders) {
+    renders = renderSteadyState({ projectDir: key });
+    steadyStates.set(key, renders);
+  }
+  return renders;
 }
