@@ -135,6 +135,25 @@ describe("config: every bad value names its key and the fix", () => {
       assertRejects(withKey(key, value), reported, message));
   }
 
+  it("a dotted key at the top level (as the README's tables spell it) explains the nesting", () => {
+    const raw = { ...home(), "dr:dns.ttlSeconds": "20" };
+    assertRejects(
+      raw,
+      "dr:dns.ttlSeconds",
+      /path inside dr:dns.*nest it under 'dr:dns:'.*pulumi config set --path 'dr:dns.ttlSeconds' 20/,
+    );
+  });
+
+  it("a misspelt key gets 'did you mean'", () => {
+    assertRejects({ ...home(), "dr:tire": "tier1" }, "dr:tire", /did you mean dr:tier\?/);
+    // Nothing near: no guess.
+    assertRejects(
+      { ...home(), "dr:colour": "blue" },
+      "dr:colour",
+      /^is not a known setting; remove it/,
+    );
+  });
+
   it("a home region that is no stack's region", () => {
     assertRejects(
       withKey("dr:homeRegion", "us-west-2"),

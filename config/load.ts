@@ -47,12 +47,14 @@ export function loadDrConfig(stackName: string, raw: Record<string, unknown>): D
     }
   }
   const keyFor = (path: ReadonlyArray<PropertyKey>) => configKey(path);
+  const unknown = unknownKeyIssues(input);
+  for (const issue of unknown) delete input[issue.key.slice(CONFIG_NAMESPACE.length + 1)];
   const parsed = drConfigSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new InputValidationError(
-      `Config of stack ${stackName}`,
-      fromZodIssues(parsed.error.issues, keyFor),
-    );
+  if (!parsed.success || unknown.length > 0) {
+    throw new InputValidationError(`Config of stack ${stackName}`, [
+      ...unknown,
+      ...(parsed.success ? [] : fromZodIssues(parsed.error.issues, keyFor)),
+    ]);
   }
   const c = parsed.data;
   const issues = crossFieldIssues(stackName, c);
@@ -90,6 +92,53 @@ export function configKey(path: ReadonlyArray<PropertyKey>): string {
   let key = head === "aws:region" ? "aws:region" : `${CONFIG_NAMESPACE}:${String(head)}`;
   for (const part of rest) key += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
   return key;
+}
+
+/**
+ * Top-level keys the schema does not know, each with the likely fix: a dotted key written as
+ * the README's tables spell it (`dr:dns.ttlSeconds: 20` at the top of a stack file) is a nested
+ * setting; a near miss (`dr:tire`) is probably a typo.
+ */
+function unknownKeyIssues(input: Record<string, unknown>): InputIssue[] {
+  const known = Object.keys(drConfigSchema.shape).filter((k) => k !== "aws:region");
+  const issues: InputIssue[] = [];
+  for (const [key, value] of Object.entries(input)) {
+    if (key === "aws:region" || known.includes(key)) continue;
+    const full = `${CONFIG_NAMESPACE}:${key}`;
+    const head = key.split(".")[0];
+    if (key.includes(".") && known.includes(head)) {
+      const shown = typeof value === "string" ? value : JSON.stringify(value);
+      issues.push({
+        key: full,
+        message: `a dotted key is a path inside ${CONFIG_NAMESPACE}:${head}, not a key of its own; nest it under '${CONFIG_NAMESPACE}:${head}:' in the stack file, or run: pulumi config set --path '${full}' ${shown}`,
+      });
+      continue;
+    }
+    const near = known
+      .map((k) => [k, editDistance(key.toLowerCase(), k.toLowerCase())] as const)
+      .filter(([, d]) => d <= 2)
+      .sort((a, b) => a[1] - b[1])[0];
+    issues.push({
+      key: full,
+      message: near
+        ? `is not a known setting; did you mean ${CONFIG_NAMESPACE}:${near[0]}?`
+        : "is not a known setting; remove it or check its spelling against the README.",
+    });
+  }
+  return issues;
+}
+
+/** Levenshtein distance: the fewest single-character edits from a to b. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 /** Structured values arrive from `allConfig()` as JSON text; scalars stay strings. */

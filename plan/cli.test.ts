@@ -138,6 +138,18 @@ describe("npm run plan", () => {
     assert.match(stderr, /dr:dns.ttlSeconds: must be at most 60/);
   });
 
+  it("a dotted top-level key and a misspelt key exit 2 with the fix", async () => {
+    const dir = projectWith("prod-use1", (c) => {
+      c["dr:dns.ttlSeconds"] = 20;
+      c["dr:tire"] = "tier1";
+    });
+    const { code, stdout, stderr } = await runPlan(["--stack", "prod-use1", "--project", dir]);
+    assert.equal(code, 2);
+    assert.equal(stdout, "");
+    assert.match(stderr, /pulumi config set --path 'dr:dns.ttlSeconds' 20/);
+    assert.match(stderr, /dr:tire: is not a known setting; did you mean dr:tier\?/);
+  });
+
   it("an unknown stack exits 2 and names the known ones", async () => {
     const { code, stderr } = await runPlan(["--stack", "prod-mars1"]);
     assert.equal(code, 2);
