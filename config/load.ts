@@ -4,6 +4,7 @@ import { regionCode } from "./regions";
 import { drConfigSchema, ParsedDrConfig } from "./schema";
 import { DR_TIERS, DrTier } from "./tiers";
 import { fromZodIssues, InputIssue, InputValidationError } from "../validation/issues";
+import { closestName } from "../validation/spelling";
 import { rtoBudget, RtoBudget } from "../budget/rto";
 
 /** The project namespace of every config key but `aws:region`. */
@@ -114,31 +115,15 @@ function unknownKeyIssues(input: Record<string, unknown>): InputIssue[] {
       });
       continue;
     }
-    const near = known
-      .map((k) => [k, editDistance(key.toLowerCase(), k.toLowerCase())] as const)
-      .filter(([, d]) => d <= 2)
-      .sort((a, b) => a[1] - b[1])[0];
+    const near = closestName(key, known, 2, { ignoreCase: true });
     issues.push({
       key: full,
       message: near
-        ? `is not a known setting; did you mean ${CONFIG_NAMESPACE}:${near[0]}?`
+        ? `is not a known setting; did you mean ${CONFIG_NAMESPACE}:${near}?`
         : "is not a known setting; remove it or check its spelling against the README.",
     });
   }
   return issues;
-}
-
-/** Levenshtein distance: the fewest single-character edits from a to b. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 /** Structured values arrive from `allConfig()` as JSON text; scalars stay strings. */

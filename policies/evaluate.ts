@@ -14,6 +14,7 @@ import {
   urnOf,
 } from "./run";
 import { DEPLOYMENT_WRITER_POLICY } from "./stack/deploymentWriterRouting";
+import { closestName } from "../validation/spelling";
 import { PEER_PARITY_POLICY } from "./stack/peerParity";
 
 /** One policy violation, as the offline plan prints it and `--json` emits it. */
@@ -190,28 +191,7 @@ export function hasMandatory(violations: Violation[]): boolean {
 
 /** The nearest policy name within a small edit distance, for "did you mean". */
 function closest(name: string, names: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(3, Math.floor(name.length / 4)) + 1;
-  for (const candidate of names) {
-    const d = editDistance(name, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
+  return closestName(name, names, Math.max(3, Math.floor(name.length / 4)));
 }
 
 export { DR_POLICIES, PACK_NAME };
