@@ -39,10 +39,14 @@ const GATE_ACTS_SECONDS = GATE_ALARM.periodSeconds + 10;
 /** An ARC routing control's check follows the control within seconds. */
 const ARC_ACTS_SECONDS = 5;
 
+/** How long one side of the writer move takes to act (a close, or an open). */
+export function switchActsSeconds(type: RtoBudgetInput["trafficSwitch"]): number {
+  return type === "arc-routing-control" ? ARC_ACTS_SECONDS : GATE_ACTS_SECONDS;
+}
+
 /** The worst case of the two-step writer move: close, Route 53 margin, open. */
 export function writerSwitchSeconds(type: RtoBudgetInput["trafficSwitch"]): number {
-  const acts = type === "arc-routing-control" ? ARC_ACTS_SECONDS : GATE_ACTS_SECONDS;
-  return 2 * acts + SWITCH_PROPAGATION_MARGIN_SECONDS;
+  return 2 * switchActsSeconds(type) + SWITCH_PROPAGATION_MARGIN_SECONDS;
 }
 
 export function rtoBudget(input: RtoBudgetInput): RtoBudget {

@@ -393,26 +393,31 @@ describe("components/msk StreamingCell", () => {
     assert.deepEqual((await promiseOf(cell.manifestMsk)).replicators, []);
   });
 
-  it("keeps the single replicator's old names as aliases on the first ready peer's resources only", async () => {
+  /** The aliases each resource of a StreamingCell is registered with (the render drops them). */
+  async function aliasesOf(a: StreamingCellArgs): Promise<Map<string, unknown[]>> {
     const aliases = new Map<string, unknown[]>();
     await renderComponent(
       () => {
-        // The offline render does not record aliases; read them where Pulumi receives them.
+        // Read them where Pulumi receives them.
         pulumi.runtime.registerStackTransformation((t) => {
           aliases.set(t.name, [...(t.opts.aliases ?? [])]);
           return undefined;
         });
-        new StreamingCell(
-          "msk",
-          args({
-            peers: [
-              { region: "us-east-1", source: peer },
-              { region: "ap-southeast-1", source: apse1 },
-            ],
-          }),
-        );
+        new StreamingCell("msk", a);
       },
       { region: "eu-west-1" },
+    );
+    return aliases;
+  }
+
+  it("keeps the single replicator's old names as aliases on the first ready peer's resources only", async () => {
+    let aliases = await aliasesOf(
+      args({
+        peers: [
+          { region: "us-east-1", source: peer },
+          { region: "ap-southeast-1", source: apse1 },
+        ],
+      }),
     );
     // Existing deployments upgrading in place keep their replicator, role and policy.
     assert.deepEqual(aliases.get("msk-replicator-use1"), [{ name: "msk-replicator" }]);
@@ -423,24 +428,13 @@ describe("components/msk StreamingCell", () => {
     assert.deepEqual(aliases.get("msk-replicatorPolicy-apse1"), []);
 
     // An ENHANCED replicator is a new resource and takes no alias; its role and policy keep theirs.
-    aliases.clear();
-    await renderComponent(
-      () => {
-        pulumi.runtime.registerStackTransformation((t) => {
-          aliases.set(t.name, [...(t.opts.aliases ?? [])]);
-          return undefined;
-        });
-        new StreamingCell(
-          "msk",
-          args({
-            peers: [
-              { region: "ap-southeast-1" },
-              { region: "us-east-1", source: { ...peer, reverseReplicatorMode: "ENHANCED" } },
-            ],
-          }),
-        );
-      },
-      { region: "eu-west-1" },
+    aliases = await aliasesOf(
+      args({
+        peers: [
+          { region: "ap-southeast-1" },
+          { region: "us-east-1", source: { ...peer, reverseReplicatorMode: "ENHANCED" } },
+        ],
+      }),
     );
     assert.deepEqual(aliases.get("msk-replicatorEnhanced-use1"), []);
     assert.deepEqual(aliases.get("msk-replicatorRole-use1"), [{ name: "msk-replicatorRole" }]);

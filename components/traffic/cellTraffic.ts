@@ -174,20 +174,32 @@ export function createCellTraffic(
   );
 
   // CNAMEs, not aliases: an alias record takes the target's TTL, and the configured TTL is part
-  // of the RTO budget.
-  const latencyRecord = new aws.route53.Record(
-    `${name}-latencyRecord`,
-    {
-      zoneId: args.hostedZoneId,
-      name: latencyRecordName,
-      type: "CNAME",
-      ttl: d.ttlSeconds,
-      records: [args.loadBalancerDnsName],
-      setIdentifier: identity.cell,
-      latencyRoutingPolicies: [{ region: identity.region }],
-      healthCheckId: httpsHealthCheck.id,
-    },
-    { parent },
+  // of the RTO budget. Each is this cell's record in a set of one record per cell.
+  const cellRecord = (
+    what: string,
+    recordName: string,
+    routing: Pick<aws.route53.RecordArgs, "latencyRoutingPolicies" | "weightedRoutingPolicies">,
+    healthCheckId: pulumi.Input<string>,
+  ) =>
+    new aws.route53.Record(
+      `${name}-${what}`,
+      {
+        zoneId: args.hostedZoneId,
+        name: recordName,
+        type: "CNAME",
+        ttl: d.ttlSeconds,
+        records: [args.loadBalancerDnsName],
+        setIdentifier: identity.cell,
+        ...routing,
+        healthCheckId,
+      },
+      { parent },
+    );
+  const latencyRecord = cellRecord(
+    "latencyRecord",
+    latencyRecordName,
+    { latencyRoutingPolicies: [{ region: identity.region }] },
+    httpsHealthCheck.id,
   );
 
   const hostedGates: HostedGateResources[] = [];
@@ -322,19 +334,11 @@ export function createCellTraffic(
   // Weighted, equal weights: Route 53 answers the cells whose writer check is healthy, and the
   // commands keep that to one. (Failover routing would hold two cells only.)
   const writerRecord = writerHealthCheck
-    ? new aws.route53.Record(
-        `${name}-writerRecord`,
-        {
-          zoneId: args.hostedZoneId,
-          name: writerRecordName,
-          type: "CNAME",
-          ttl: d.ttlSeconds,
-          records: [args.loadBalancerDnsName],
-          setIdentifier: identity.cell,
-          weightedRoutingPolicies: [{ weight: WRITER_WEIGHT }],
-          healthCheckId: writerHealthCheck.id,
-        },
-        { parent },
+    ? cellRecord(
+        "writerRecord",
+        writerRecordName,
+        { weightedRoutingPolicies: [{ weight: WRITER_WEIGHT }] },
+        writerHealthCheck.id,
       )
     : undefined;
 

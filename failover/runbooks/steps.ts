@@ -1,4 +1,4 @@
-import { SWITCH_PROPAGATION_MARGIN_SECONDS } from "../../budget/rto";
+import { SWITCH_PROPAGATION_MARGIN_SECONDS, switchActsSeconds } from "../../budget/rto";
 import { DrManifest, TrafficSwitch } from "../../manifest";
 import { AdapterError, DynamoKeyValue, Region } from "../adapters/types";
 import { Step, StepConditionError, StepContext, VerifyResult } from "../engine/graph";
@@ -877,10 +877,10 @@ async function gateProblem(
   return `${region}'s writer gate is not ${want} in ${needed} of ${sw.gateRegions.length} regions (${detail})`;
 }
 
-/** Whether Route 53 still counts a cell's writer check healthy, from its gate checks. */
-async function route53StillOpen(c: Ctx, sw: GateSwitch): Promise<boolean> {
+/** Whether Route 53 counts a cell's writer check healthy, from its gate checks. */
+async function route53GateQuorum(a: RunbookDeps["adapters"], sw: GateSwitch): Promise<boolean> {
   const statuses = await Promise.all(
-    sw.gates.map((g) => c.d.adapters.route53.healthCheckStatus(g.healthCheckId)),
+    sw.gates.map((g) => a.route53.healthCheckStatus(g.healthCheckId)),
   );
   return statuses.filter((s) => s.healthy).length >= sw.quorum;
 }
@@ -917,7 +917,7 @@ export function trafficMove(c: Ctx, dependsOn: string[]): [Step, Step] {
         const sw = m.traffic.switch;
         const open =
           sw.type === "cloudwatch-gate"
-            ? await route53StillOpen(c, sw)
+            ? await route53GateQuorum(a, sw)
             : (await a.route53.healthCheckStatus(sw.healthCheckId)).healthy;
         if (open) return false;
       }
@@ -937,7 +937,9 @@ export function trafficMove(c: Ctx, dependsOn: string[]): [Step, Step] {
     mutates: true,
     // Alarm gates: the alarm evaluates one 60 s period before Route 53 sees it; then the
     // margin, when Route 53 cannot be asked.
-    budgetSeconds: (gateRun ? 70 : 5) + (c.unplanned ? margin : 0),
+    budgetSeconds:
+      switchActsSeconds(gateRun ? "cloudwatch-gate" : "arc-routing-control") +
+      (c.unplanned ? margin : 0),
     timeoutSeconds: 600 + margin,
     pollSeconds: 5,
     run: async () => {
@@ -998,7 +1000,7 @@ export function trafficMove(c: Ctx, dependsOn: string[]): [Step, Step] {
     region: c.p.to,
     dependsOn: [close.id],
     mutates: true,
-    budgetSeconds: toSwitch.type === "cloudwatch-gate" ? 70 : 5,
+    budgetSeconds: switchActsSeconds(toSwitch.type),
     timeoutSeconds: 600,
     pollSeconds: 5,
     run: async () => {
@@ -1051,10 +1053,7 @@ export async function writerRouteHealthy(
   if (sw.type === "arc-routing-control") {
     return (await a.arc.getRoutingControlState(sw.routingControlArn, { avoidRegions })) === "On";
   }
-  const gates = await Promise.all(
-    sw.gates.map((g) => a.route53.healthCheckStatus(g.healthCheckId)),
-  );
-  return gates.filter((g) => g.healthy).length >= sw.quorum;
+  return route53GateQuorum(a, sw);
 }
 
 export function verifyRun(c: Ctx, dependsOn: string[]): Step {
