@@ -2,6 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { FaultSpec } from "../emulator";
+import { testManifests } from "../emulator/testing";
+import { freshManifests } from "../testing/harness";
 import { converged, EU, statusBlock, US, WireFixture } from "./harness";
 
 /*
@@ -112,6 +114,50 @@ export async function roleProfileInFailedRegion(): Promise<void> {
       "credentials resolved through STS in eu-west-1",
     );
     assert.deepEqual(await converged(fx, { from: US, to: EU, replicas: [EU] }), []);
+  } finally {
+    await fx.close();
+  }
+}
+
+/**
+ * Both cells on writer gates, the witness region (us-west-2) black-holed: a switchover still
+ * closes us-east-1 and opens eu-west-1 by the majority of the two gate regions that answer, and
+ * the writer name ends on eu-west-1 alone. The calls to us-west-2 are made (and abandoned at
+ * their deadline), not skipped in advance: the run does not know which region is lost.
+ */
+export async function switchoverWithWitnessLost(): Promise<void> {
+  const gates = freshManifests(Date.now());
+  const manifests = testManifests().map((m) => ({
+    ...m,
+    traffic: { ...m.traffic, switch: gates.find((g) => g.region === m.region)!.traffic.switch },
+  }));
+  const witness = "us-west-2";
+  const fx = await WireFixture.start({
+    manifests,
+    faults: [{ type: "black-hole", region: witness }],
+  });
+  try {
+    const cwd = fx.workdir();
+    const since = await fx.mark();
+    const run = await fx.run(
+      ["switchover", "--to", EU, "--yes", "--json", "--manifest", fx.manifestDir],
+      { cwd, timeoutMs: 150_000 },
+    );
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.equal(JSON.parse(run.stdout).status, "succeeded");
+    assert.deepEqual(await converged(fx, { from: US, to: EU, replicas: [US, EU] }), []);
+    let dns = (await fx.state()).writerDns;
+    for (let i = 0; i < 40 && dns !== EU; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      dns = (await fx.state()).writerDns;
+    }
+    assert.equal(dns, EU, "the writer name answers eu-west-1 alone");
+    const toWitness = (await fx.requests(since)).filter((r) => r.region === witness);
+    assert.ok(
+      toWitness.some((r) => r.operation === "PutMetricData"),
+      "the gates in the witness region were tried",
+    );
+    assert.deepEqual(fx.writerViolations(), []);
   } finally {
     await fx.close();
   }

@@ -1,7 +1,11 @@
 import { strict as assert } from "assert";
 import { seededRandom } from "../engine/clock";
 import { arcFirstEndpointClosed, arcFirstEndpointResets } from "./arc";
-import { roleProfileInFailedRegion, statusThenFailover } from "./blackhole";
+import {
+  roleProfileInFailedRegion,
+  statusThenFailover,
+  switchoverWithWitnessLost,
+} from "./blackhole";
 import { crashTrial, TrialKind, trialProblems, TrialSpec } from "./crash";
 import { failoverFasterThanLease } from "./lease";
 import { twoOperatorsAtOnce } from "./operators";
@@ -71,6 +75,16 @@ const GROUPS: { title: string; cases: Case[] }[] = [
         title:
           "--profile with a role profile whose region is us-east-1: AssumeRole goes to eu-west-1, nothing to us-east-1",
         run: roleProfileInFailedRegion,
+      },
+    ],
+  },
+  {
+    title: "the witness region black-holed",
+    cases: [
+      {
+        title:
+          "a switchover closes and opens the writer gates by the majority that answers; the writer name ends on eu-west-1",
+        run: switchoverWithWitnessLost,
       },
     ],
   },
