@@ -86,6 +86,63 @@ export const cacheStoreSchema = z.strictObject({
   nodeType: nonEmpty,
 });
 
+/** A cell's event path: regional by design, only the lake is replicated (with the bucket). */
+export const eventsStoreSchema = z.strictObject({
+  busName: nonEmpty,
+  busArn: arn,
+  /** The bus archive: a replay is possible in this region only. */
+  archiveName: nonEmpty,
+  topicArn: arn,
+  kinesisStreamArn: arn,
+  firehoseArn: arn,
+  /** The Express job workflow (admission, conditional write, event). */
+  stateMachineArn: arn,
+  /** The dead-letter queue of the bus -> Kinesis target. */
+  deadLetterQueueArn: arn,
+  /** Where Firehose writes: the cell's replicated bucket, under this region's partition. */
+  lake: z.strictObject({ bucketArn: arn, prefix: nonEmpty, errorPrefix: nonEmpty }),
+});
+
+/** One route of a cell's API (components/api/routes.ts); every cell has the same. */
+const apiRouteSchema = z.strictObject({
+  method: z.enum(["GET", "POST"]),
+  path: nonEmpty,
+  authorization: z.enum(["NONE", "COGNITO_USER_POOLS"]),
+  integration: z.enum(["mock", "sqs", "states"]),
+});
+
+/** A cell's API layer: its REST APIs, records and Cognito user pool (components/api). */
+export const apiManifestSchema = z.strictObject({
+  type: z.literal("rest"),
+  /** The stage throttle of every API of the cell (requests per second, burst). */
+  throttle: z.strictObject({ rateLimit: z.number().positive(), burstLimit: z.number().positive() }),
+  apis: z.array(
+    z.strictObject({
+      role: z.enum(["regional", "writer"]),
+      restApiId: nonEmpty,
+      authorizerId: nonEmpty.nullable(),
+      stageName: nonEmpty,
+      domainNames: z.array(nonEmpty),
+      routes: z.array(apiRouteSchema),
+    }),
+  ),
+  /** HTTPS check on GET /health through the cell's own API name. */
+  healthCheckId: nonEmpty,
+  latencyRecord: z.strictObject({ name: nonEmpty, setIdentifier: nonEmpty }),
+  /** On the writer API name, behind traffic's writer check; null while that is deferred. */
+  writerRecord: z.strictObject({ name: nonEmpty, setIdentifier: nonEmpty }).nullable(),
+  cellName: nonEmpty,
+  userPool: z.strictObject({
+    userPoolId: nonEmpty,
+    userPoolArn: arn,
+    clientId: nonEmpty,
+    issuer: nonEmpty,
+    tokenValidityMinutes: z.number().int().positive(),
+  }),
+  /** Pools whose tokens this cell's authorizers accept: its own and every published peer's. */
+  acceptedUserPoolArns: z.array(arn),
+});
+
 /** One writer gate of a cell: an alarm on the cell's gate metric in one gate region. */
 const gateSchema = z.strictObject({
   region: nonEmpty,
@@ -185,6 +242,8 @@ export const drManifestSchema = z.strictObject({
     }),
     secrets: z.strictObject({ secretArn: arn, replicaRegions: z.array(nonEmpty) }),
     queue: z.strictObject({ queueUrl: nonEmpty, queueArn: arn, deadLetterQueueArn: arn }),
+    /** The event path (components/events). Optional: manifests written before it still load. */
+    events: eventsStoreSchema.optional(),
   }),
   traffic: z.strictObject({
     hostedZoneId: nonEmpty,
@@ -216,6 +275,8 @@ export const drManifestSchema = z.strictObject({
     eksDesiredNodes: z.number().int(),
     eksMaxNodes: z.number().int(),
   }),
+  /** The API layer (components/api). Optional: manifests written before it still load. */
+  api: apiManifestSchema.optional(),
   /** What a later `pulumi up` adds once the peers' manifests are readable. */
   deferred: z.array(nonEmpty),
 });
@@ -226,6 +287,8 @@ export type DynamoTableEntry = z.infer<typeof dynamoTableSchema>;
 export type MskStore = z.infer<typeof mskStoreSchema>;
 export type MskReplicatorEntry = MskStore["replicators"][number];
 export type CacheStore = z.infer<typeof cacheStoreSchema>;
+export type EventsStore = z.infer<typeof eventsStoreSchema>;
+export type ApiManifest = z.infer<typeof apiManifestSchema>;
 export type TrafficSwitch = z.infer<typeof trafficSwitchSchema>;
 export type WriterGate = z.infer<typeof gateSchema>;
 export type HostedGate = z.infer<typeof hostedGateSchema>;

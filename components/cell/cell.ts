@@ -17,6 +17,7 @@ import { WorkQueue } from "../queue";
 import { CellTraffic, PeerGate } from "../traffic";
 import { InputValidationError } from "../../validation/issues";
 import { CellObservability } from "../observability";
+import { CellEvents, cellEventsArgs } from "../events";
 
 export interface RegionalCellArgs {
   /** The validated stack config (`loadDrConfig`). */
@@ -308,6 +309,18 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
     });
   }
 
+  // The event path and the job workflow; FUNCTIONS and API consume its outputs.
+  const events = new CellEvents(
+    `${name}-events`,
+    cellEventsArgs(config, {
+      kmsKeyArn: key.keyArn,
+      lakeBucketArn: bucket.bucketArn,
+      tables: tables.tables,
+      controlTable: tables.controlTable,
+    }),
+    opts,
+  );
+
   const observability = new CellObservability(
     `${name}-observability`,
     {
@@ -359,6 +372,7 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
       traffic: traffic.manifestTraffic,
       regionalName: traffic.regionalName,
       writerRecordName: traffic.writerRecordName,
+      events: events.manifestEvents,
     })
     .apply((v): DrManifest => ({
       schemaVersion: MANIFEST_SCHEMA_VERSION,
@@ -420,6 +434,7 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
           replicaRegions: role === "home" ? peerRegions : [],
         },
         queue: v.queue,
+        events: v.events,
       },
       traffic: v.traffic,
       capacity: {
@@ -453,6 +468,7 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
     bucket,
     queue,
     traffic,
+    events,
     observability,
   };
 }
