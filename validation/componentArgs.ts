@@ -11,14 +11,17 @@ export function throwArgIssues(
   issues: readonly pulumi.InputPropertyErrorDetails[],
 ): void {
   if (issues.length === 0) return;
+  // A reason may already start with its arg's name ("ttlSeconds is 120; ..."): say it once.
+  const line = (i: pulumi.InputPropertyErrorDetails) =>
+    i.reason.startsWith(i.propertyPath) ? i.reason : `${i.propertyPath}: ${i.reason}`;
   if (issues.length === 1) {
     const error = new pulumi.InputPropertyError(issues[0]);
-    error.message = `${component}: ${issues[0].propertyPath}: ${issues[0].reason}`;
+    error.message = `${component}: ${line(issues[0])}`;
     throw error;
   }
   throw new pulumi.InputPropertiesError({
     message: `${component} has ${issues.length} invalid args:\n${issues
-      .map((i) => `  - ${i.propertyPath}: ${i.reason}`)
+      .map((i) => `  - ${line(i)}`)
       .join("\n")}`,
     errors: [...issues],
   });

@@ -588,6 +588,22 @@ describe("components/msk StreamingCell", () => {
       });
     }
 
+    it("lists every bad arg at once, not only the first", async () => {
+      const error = await renderError(
+        args({ topics: ["bad topic!"], brokersPerAz: 0, kafkaVersion: "2.6.2" }),
+      );
+      const message = String(error.message ?? error);
+      assert.match(message, /dr:msk:StreamingCell .* has 4 invalid args/);
+      for (const key of [
+        "topics\\[0\\]",
+        "brokersPerAz.*1 to 10",
+        "fewer than 3 brokers",
+        "kafkaVersion",
+      ]) {
+        assert.match(message, new RegExp(key));
+      }
+    });
+
     it("checks every peer before creating anything", async () => {
       let caught: unknown;
       const r = await renderComponent(

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isAwsRegion, regionCode } from "../../config/regions";
 import type { MskStore } from "../../manifest/schema";
 import { CellIdentity, cellTags, regionalName } from "../naming";
+import { throwArgIssues } from "../../validation/componentArgs";
 import { outOfBandProperties } from "../switchover/outOfBand";
 import {
   exactTopicPattern,
@@ -143,7 +144,7 @@ export function createStreamingCell(
 ): StreamingCellOutputs {
   const brokersPerAz = args.brokersPerAz ?? 1;
   const peers = args.peers ?? [];
-  validateArgs(args, brokersPerAz, peers, parent);
+  throwArgIssues(`dr:msk:StreamingCell ${name}`, mskArgIssues(args, brokersPerAz, peers));
   const azs = brokerAzCount(args.azCount);
   if (args.azCount > MSK_MAX_AZS) {
     void pulumi.log.warn(
@@ -154,9 +155,6 @@ export function createStreamingCell(
   }
   const brokers = azs * brokersPerAz;
   const tags = cellTags(args.identity);
-  if (Array.isArray(args.subnetIds) && args.subnetIds.length < azs) {
-    throw subnetCountError(args.subnetIds.length, azs);
-  }
   const clientSubnetIds = pulumi.output(args.subnetIds).apply((ids) => {
     if (ids.length < azs) {
       throw subnetCountError(ids.length, azs);
@@ -420,49 +418,59 @@ function subnetCountError(count: number, azs: number): pulumi.InputPropertyError
   );
 }
 
-function validateArgs(
+/** Every problem with the streaming cell's args, each naming the arg and the fix. */
+export function mskArgIssues(
   args: StreamingCellArgs,
   brokersPerAz: number,
   peers: ReplicationPeer[],
-  parent: pulumi.Resource,
-) {
+): pulumi.InputPropertyErrorDetails[] {
+  const issues: pulumi.InputPropertyErrorDetails[] = [];
+  const add = (propertyPath: string, reason: string) =>
+    issues.push({ propertyPath, reason: `${propertyPath} ${reason}` });
   if (!Number.isInteger(args.azCount) || args.azCount < 2) {
-    throw inputError(
+    add(
       "azCount",
       `is ${args.azCount}; MSK needs brokers in at least 2 AZs (use 3 so one AZ loss keeps a quorum).`,
     );
   }
   if (!Number.isInteger(brokersPerAz) || brokersPerAz < 1 || brokersPerAz > 10) {
-    throw inputError("brokersPerAz", `is ${brokersPerAz}; use a whole number from 1 to 10.`);
+    add("brokersPerAz", `is ${brokersPerAz}; use a whole number from 1 to 10.`);
   }
   if (brokerAzCount(args.azCount) * brokersPerAz < 3) {
-    throw new pulumi.ResourceError(
-      `azCount ${args.azCount} x brokersPerAz ${brokersPerAz} gives fewer than 3 brokers; ` +
+    add(
+      "brokersPerAz",
+      `is ${brokersPerAz} with azCount ${args.azCount}, fewer than 3 brokers; ` +
         "MSK Replicator needs a source cluster of at least 3 brokers. Raise azCount or brokersPerAz.",
-      parent,
+    );
+  }
+  const azs = brokerAzCount(args.azCount);
+  if (Array.isArray(args.subnetIds) && args.subnetIds.length < azs) {
+    add(
+      "subnetIds",
+      `has ${args.subnetIds.length} subnets but the brokers span ${azs} AZs; pass one private subnet per AZ.`,
     );
   }
   if (args.topics.length === 0) {
-    throw inputError("topics", "is empty; list at least one topic for the replicator to copy.");
+    add("topics", "is empty; list at least one topic for the replicator to copy.");
   }
   args.topics.forEach((topic, i) => {
     if (!TOPIC_NAME.test(topic)) {
-      throw inputError(
+      add(
         `topics[${i}]`,
         `'${topic}' is not a Kafka topic name; use 1-249 characters of a-z, A-Z, 0-9, '.', '_' or '-'.`,
       );
-    }
-    if (args.topics.indexOf(topic) !== i) {
-      throw inputError(`topics[${i}]`, `'${topic}' is listed twice; list each topic once.`);
+    } else if (args.topics.indexOf(topic) !== i) {
+      add(`topics[${i}]`, `'${topic}' is listed twice; list each topic once.`);
     }
   });
-  validatePeers(args, peers);
+  validatePeers(args, peers, add);
   if (typeof args.kafkaVersion === "string" && !supportsReplicator(args.kafkaVersion)) {
-    throw inputError(
+    add(
       "kafkaVersion",
       `'${args.kafkaVersion}' cannot use multi-VPC connectivity or MSK Replicator; use 2.7.1 or later, e.g. 3.8.x.`,
     );
   }
+  return issues;
 }
 
 /** Multi-VPC private connectivity (needed by a cross-region replicator) starts at 2.7.1. */
@@ -475,56 +483,58 @@ function supportsReplicator(version: string): boolean {
   return minor > 7 || (minor === 7 && patch >= 1);
 }
 
-function validatePeers(args: StreamingCellArgs, peers: ReplicationPeer[]): void {
+function validatePeers(
+  args: StreamingCellArgs,
+  peers: ReplicationPeer[],
+  add: (propertyPath: string, reason: string) => void,
+): void {
   const accounts = new Map<string, string>();
   peers.forEach((peer, i) => {
     const key = `peers[${i}]`;
     if (!isAwsRegion(peer.region)) {
-      throw inputError(`${key}.region`, `'${peer.region}' is not an AWS region such as eu-west-1.`);
-    }
-    if (peer.region === args.identity.region) {
-      throw inputError(
+      add(`${key}.region`, `'${peer.region}' is not an AWS region such as eu-west-1.`);
+    } else if (peer.region === args.identity.region) {
+      add(
         `${key}.region`,
         `is this cell's own region (${peer.region}); list only the other cells.`,
       );
-    }
-    if (peers.findIndex((p) => p.region === peer.region) !== i) {
-      throw inputError(`${key}.region`, `'${peer.region}' is listed twice; list each peer once.`);
+    } else if (peers.findIndex((p) => p.region === peer.region) !== i) {
+      add(`${key}.region`, `'${peer.region}' is listed twice; list each peer once.`);
     }
     const source = peer.source;
     if (!source) return;
     const at = `${key}.source`;
     const parsed = parseMskClusterArn(source.clusterArn);
     if (!parsed) {
-      throw inputError(
+      add(
         `${at}.clusterArn`,
         `'${source.clusterArn}' is not an MSK cluster ARN (arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>); pass the peer manifest's stores.msk.clusterArn.`,
       );
-    }
-    if (parsed.region === args.identity.region) {
-      throw inputError(
+    } else if (parsed.region === args.identity.region) {
+      add(
         `${at}.clusterArn`,
         `is in ${args.identity.region}, this cell's own region; the source must be the peer cell's cluster.`,
       );
-    }
-    if (parsed.region !== peer.region) {
-      throw inputError(
+    } else if (parsed.region !== peer.region) {
+      add(
         `${at}.clusterArn`,
         `is in ${parsed.region} but ${key}.region is ${peer.region}; pass that peer's own stores.msk.`,
       );
     }
     // MSK Replicator copies between clusters of one account.
-    accounts.set(parsed.accountId, `${at}.clusterArn`);
-    if (accounts.size > 1) {
-      const [first] = accounts.values();
-      throw inputError(
-        `${at}.clusterArn`,
-        `is in account ${parsed.accountId} but ${first} is in account ${[...accounts.keys()][0]}; MSK Replicator copies within one account, so every cell must be in the same account.`,
-      );
+    if (parsed) {
+      const [firstAccount, firstAt] = accounts.entries().next().value ?? [];
+      if (firstAccount !== undefined && firstAccount !== parsed.accountId) {
+        add(
+          `${at}.clusterArn`,
+          `is in account ${parsed.accountId} but ${firstAt} is in account ${firstAccount}; MSK Replicator copies within one account, so every cell must be in the same account.`,
+        );
+      }
+      if (!accounts.has(parsed.accountId)) accounts.set(parsed.accountId, `${at}.clusterArn`);
     }
     for (const field of ["clientSubnetIds", "securityGroupIds"] as const) {
       if (!Array.isArray(source[field]) || source[field].length === 0) {
-        throw inputError(
+        add(
           `${at}.${field}`,
           `is empty; pass the peer manifest's stores.msk.${field} (the replicator attaches to the peer's VPC there).`,
         );
@@ -532,14 +542,14 @@ function validatePeers(args: StreamingCellArgs, peers: ReplicationPeer[]): void 
     }
     const mode = source.reverseReplicatorMode;
     if (mode !== undefined && mode !== "LEGACY" && mode !== "ENHANCED") {
-      throw inputError(
+      add(
         `${at}.reverseReplicatorMode`,
         `is '${String(mode)}'; pass the offsetSyncMode of the peer's replicator from ${args.identity.region} ("LEGACY" or "ENHANCED"), or leave it out when the peer has none.`,
       );
     }
     const start = source.reverseReplicatorStartingPosition;
     if (start !== undefined && start !== "EARLIEST" && start !== "LATEST") {
-      throw inputError(
+      add(
         `${at}.reverseReplicatorStartingPosition`,
         `is '${String(start)}'; pass the startingPosition of the peer's replicator from ${args.identity.region} ("EARLIEST" or "LATEST"), or leave it out.`,
       );
@@ -547,7 +557,7 @@ function validatePeers(args: StreamingCellArgs, peers: ReplicationPeer[]): void 
   });
   const desired = args.offsetSyncMode;
   if (desired !== undefined && desired !== "LEGACY" && desired !== "ENHANCED") {
-    throw inputError("offsetSyncMode", `is '${String(desired)}'; use "ENHANCED" or "LEGACY".`);
+    add("offsetSyncMode", `is '${String(desired)}'; use "ENHANCED" or "LEGACY".`);
   }
 }
 

@@ -1,7 +1,7 @@
 export {
   CellNetwork,
   createCellNetwork,
-  validateNetworkArgs,
+  networkArgIssues,
   GATEWAY_ENDPOINT_SERVICES,
 } from "./network";
 export type { CellNetworkArgs, CellNetworkOutputs } from "./network";

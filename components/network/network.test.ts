@@ -169,5 +169,18 @@ describe("components/network CellNetwork", () => {
         });
       });
     }
+
+    it("lists every bad argument at once, not only the first", async () => {
+      const args = { cidrBlock: "10.20.0.0/24", availabilityZoneNames: ["us-east-1a"] };
+      await assert.rejects(renderNetwork(args), (err: unknown) => {
+        assert.ok(pulumi.InputPropertiesError.isInstance(err), String(err));
+        assert.deepEqual(
+          err.errors.map((e) => e.propertyPath),
+          ["availabilityZoneNames", "cidrBlock", "azCount"],
+        );
+        assert.match(err.message, /dr:network:CellNetwork .* has 3 invalid args/);
+        return true;
+      });
+    });
   });
 });

@@ -1,6 +1,7 @@
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { CellIdentity, cellTags, regionalName } from "../naming";
+import { throwArgIssues } from "../../validation/componentArgs";
 import { azCountProblem, cidrBlockProblem, subnetLayout, SubnetLayout } from "./subnetLayout";
 
 export interface CellNetworkArgs {
@@ -29,34 +30,33 @@ export interface CellNetworkOutputs {
 /** AWS services reached through gateway endpoints: free, and no NAT hop on the data path. */
 export const GATEWAY_ENDPOINT_SERVICES = ["s3", "dynamodb"] as const;
 
-/** Throws an InputPropertyError naming the first bad field; creates nothing. */
-export function validateNetworkArgs(args: CellNetworkArgs): { azCount: number } {
+/** Every problem with the network args, each naming the arg and the fix. */
+export function networkArgIssues(args: CellNetworkArgs): pulumi.InputPropertyErrorDetails[] {
+  const issues: pulumi.InputPropertyErrorDetails[] = [];
+  const add = (propertyPath: string, reason: string) => issues.push({ propertyPath, reason });
   const zones = args.availabilityZoneNames;
   const azCount = args.azCount ?? zones?.length ?? 3;
   if (zones) {
     const region = args.identity.region;
     const foreign = zones.find((z) => !new RegExp(`^${region}[a-z]$`).test(z));
     if (foreign !== undefined) {
-      throw new pulumi.InputPropertyError({
-        propertyPath: "availabilityZoneNames",
-        reason: `'${foreign}' is not a zone of ${region}; name zones like ${region}a.`,
-      });
+      add(
+        "availabilityZoneNames",
+        `'${foreign}' is not a zone of ${region}; name zones like ${region}a.`,
+      );
     }
     if (new Set(zones).size !== zones.length || zones.length !== azCount) {
-      throw new pulumi.InputPropertyError({
-        propertyPath: "availabilityZoneNames",
-        reason: `lists ${zones.length} zone name(s), ${new Set(zones).size} distinct, for azCount ${azCount}; list each zone once, as many as azCount (or leave azCount out).`,
-      });
+      add(
+        "availabilityZoneNames",
+        `lists ${zones.length} zone name(s), ${new Set(zones).size} distinct, for azCount ${azCount}; list each zone once, as many as azCount (or leave azCount out).`,
+      );
     }
   }
   const cidrProblem = cidrBlockProblem(args.cidrBlock);
-  if (cidrProblem) {
-    throw new pulumi.InputPropertyError({ propertyPath: "cidrBlock", reason: cidrProblem });
-  }
+  if (cidrProblem) add("cidrBlock", cidrProblem);
   const azProblem = azCountProblem(azCount);
-  if (azProblem)
-    throw new pulumi.InputPropertyError({ propertyPath: "azCount", reason: azProblem });
-  return { azCount };
+  if (azProblem) add("azCount", azProblem);
+  return issues;
 }
 
 /**
@@ -69,7 +69,8 @@ export function createCellNetwork(
   args: CellNetworkArgs,
   parent: pulumi.Resource,
 ): CellNetworkOutputs {
-  const { azCount } = validateNetworkArgs(args);
+  throwArgIssues(`dr:network:CellNetwork ${name}`, networkArgIssues(args));
+  const azCount = args.azCount ?? args.availabilityZoneNames?.length ?? 3;
   const layout = subnetLayout(args.cidrBlock, azCount);
   const tags = cellTags(args.identity);
   const vpc = new awsx.ec2.Vpc(

@@ -280,5 +280,17 @@ describe("components/observability CellObservability", () => {
         await assert.rejects(render(args(overrides)), message);
       });
     }
+
+    it("lists every bad arg at once, not only the first", async () => {
+      await assert.rejects(
+        render(args({ peerRegions: ["mars-1"], tableNames: ["orders", "orders"] })),
+        (err: Error) => {
+          assert.match(err.message, /dr:observability:CellObservability .* has 4 invalid args/);
+          assert.match(err.message, /peerRegions\[0\] 'mars-1'/);
+          assert.match(err.message, /tableNames\[1\] 'orders' is listed twice/);
+          return true;
+        },
+      );
+    });
   });
 });

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { isAwsRegion } from "../../config/regions";
 import { CellIdentity, cellTags, regionalName } from "../naming";
+import { throwArgIssues } from "../../validation/componentArgs";
 import {
   AlarmSpec,
   AlarmThresholds,
@@ -65,7 +66,7 @@ export function createCellObservability(
   args: CellObservabilityArgs,
   parent: pulumi.Resource,
 ): CellObservabilityOutputs {
-  validateArgs(args);
+  throwArgIssues(`dr:observability:CellObservability ${name}`, observabilityArgIssues(args));
   const { identity, thresholds } = args;
   const tags = cellTags(identity);
 
@@ -145,67 +146,62 @@ export function createCellObservability(
   return { alarms, dashboard, alarmTopic, alarmTopicArn };
 }
 
-function inputError(propertyPath: string, reason: string): pulumi.InputPropertyError {
-  return new pulumi.InputPropertyError({ propertyPath, reason: `${propertyPath} ${reason}` });
-}
-
-function validateArgs(args: CellObservabilityArgs): void {
+/** Every problem with the observability args, each naming the arg and the fix. */
+function observabilityArgIssues(args: CellObservabilityArgs): pulumi.InputPropertyErrorDetails[] {
+  const issues: pulumi.InputPropertyErrorDetails[] = [];
+  const add = (propertyPath: string, reason: string) =>
+    issues.push({ propertyPath, reason: `${propertyPath} ${reason}` });
   args.peerRegions.forEach((peer, i) => {
     if (!isAwsRegion(peer)) {
-      throw inputError(`peerRegions[${i}]`, `'${peer}' is not an AWS region such as eu-west-1.`);
-    }
-    if (peer === args.identity.region) {
-      throw inputError(
+      add(`peerRegions[${i}]`, `'${peer}' is not an AWS region such as eu-west-1.`);
+    } else if (peer === args.identity.region) {
+      add(
         `peerRegions[${i}]`,
         `is this cell's own region (${peer}); list only the other cells' regions.`,
       );
-    }
-    if (args.peerRegions.indexOf(peer) !== i) {
-      throw inputError(`peerRegions[${i}]`, `'${peer}' is listed twice; list each peer once.`);
+    } else if (args.peerRegions.indexOf(peer) !== i) {
+      add(`peerRegions[${i}]`, `'${peer}' is listed twice; list each peer once.`);
     }
   });
   for (const [key, value] of Object.entries(args.thresholds)) {
     if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-      throw inputError(
+      add(
         `thresholds.${key}`,
         `is ${String(value)}; use a positive number (lags in seconds, 5xx as a count per minute).`,
       );
     }
   }
   if (!Array.isArray(args.tableNames)) {
-    throw inputError(
+    add(
       "tableNames",
       "is not a list; pass the configured table names (dr:dynamodb.tables) as plain strings, not an Output, so the alarms show in a preview.",
     );
   }
-  args.tableNames.forEach((table, i) => {
+  (Array.isArray(args.tableNames) ? args.tableNames : []).forEach((table, i) => {
     if (typeof table !== "string" || table.length === 0) {
-      throw inputError(`tableNames[${i}]`, "is empty; pass the global table's name.");
-    }
-    if (args.tableNames.indexOf(table) !== i) {
-      throw inputError(`tableNames[${i}]`, `'${table}' is listed twice; list each table once.`);
+      add(`tableNames[${i}]`, "is empty; pass the global table's name.");
+    } else if (args.tableNames.indexOf(table) !== i) {
+      add(`tableNames[${i}]`, `'${table}' is listed twice; list each table once.`);
     }
   });
   (args.replicators ?? []).forEach((r, i) => {
     if (!args.peerRegions.includes(r.sourceRegion)) {
-      throw inputError(
+      add(
         `replicators[${i}].sourceRegion`,
         `is ${r.sourceRegion}, not one of peerRegions (${args.peerRegions.join(", ")}); a replicator pulls from a peer cell.`,
       );
     }
     if (typeof r.replicatorName !== "string" || r.replicatorName.length === 0) {
-      throw inputError(
-        `replicators[${i}].replicatorName`,
-        "is empty; pass StreamingCell.plannedReplicators.",
-      );
+      add(`replicators[${i}].replicatorName`, "is empty; pass StreamingCell.plannedReplicators.");
     }
     if ((args.replicators ?? []).findIndex((x) => x.sourceRegion === r.sourceRegion) !== i) {
-      throw inputError(
+      add(
         `replicators[${i}].sourceRegion`,
         `'${r.sourceRegion}' has two replicators; a cell runs one per peer.`,
       );
     }
   });
+  return issues;
 }
 
 /** A cell's DR alarms (replication lag per store, load balancer 5xx) and its dashboard. */

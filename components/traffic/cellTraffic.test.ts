@@ -367,5 +367,18 @@ describe("components/traffic CellTraffic", () => {
         await assert.rejects(render(args(overrides)), message);
       });
     }
+
+    it("lists every bad arg at once, not only the first", async () => {
+      await assert.rejects(
+        render(args({ ttlSeconds: 120, healthCheckFailureThreshold: 11, healthCheckPath: "x" })),
+        (err: Error) => {
+          assert.match(err.message, /dr:traffic:CellTraffic .* has 3 invalid args/);
+          assert.match(err.message, /ttlSeconds is 120/);
+          assert.match(err.message, /healthCheckFailureThreshold is 11/);
+          assert.match(err.message, /healthCheckPath 'x'/);
+          return true;
+        },
+      );
+    });
   });
 });

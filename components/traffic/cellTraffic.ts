@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isAwsRegion, regionCode } from "../../config/regions";
 import type { DrManifest, TrafficSwitch } from "../../manifest/schema";
 import { CellIdentity, cellTags } from "../naming";
+import { throwArgIssues } from "../../validation/componentArgs";
 import { outOfBandProperties } from "../switchover/outOfBand";
 import {
   GATE_ALARM,
@@ -127,7 +128,7 @@ export function createCellTraffic(
   parent: pulumi.Resource,
 ): CellTrafficOutputs {
   const d = withDefaults(args);
-  validateArgs(args, d, parent);
+  throwArgIssues(`dr:traffic:CellTraffic ${name}`, trafficArgIssues(args, d));
   const { identity } = args;
   const tags = cellTags(identity);
   const hcTags = (what: string) => ({ ...tags, Name: healthCheckName(identity, what) });
@@ -404,57 +405,53 @@ export function createCellTraffic(
   };
 }
 
-function inputError(propertyPath: string, reason: string): pulumi.InputPropertyError {
-  return new pulumi.InputPropertyError({ propertyPath, reason: `${propertyPath} ${reason}` });
-}
-
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const ZONE_NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}\.?$/;
 const ARC_CLUSTER = /^arn:aws[\w-]*:route53-recovery-control::\d{12}:cluster\/[\w-]+$/;
 const ARC_ROUTING_CONTROL =
   /^arn:aws[\w-]*:route53-recovery-control::\d{12}:controlpanel\/[\w-]+\/routingcontrol\/[\w-]+$/;
 
-function validateArgs(
+/** Every problem with the traffic args, each naming the arg, its config key and the fix. */
+function trafficArgIssues(
   args: CellTrafficArgs,
   d: ReturnType<typeof withDefaults>,
-  parent: pulumi.Resource,
-): void {
+): pulumi.InputPropertyErrorDetails[] {
+  const issues: pulumi.InputPropertyErrorDetails[] = [];
+  const add = (propertyPath: string, reason: string) =>
+    issues.push({ propertyPath, reason: `${propertyPath} ${reason}` });
   const ttl = d.ttlSeconds;
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > 60) {
-    throw inputError(
+    add(
       "ttlSeconds",
       `is ${ttl}; health-checked records need a whole number of seconds from 1 to 60 (a longer TTL keeps clients on a failed cell; dr:dns.ttlSeconds).`,
     );
   }
   const threshold = d.healthCheckFailureThreshold;
   if (!Number.isInteger(threshold) || threshold < 1 || threshold > 10) {
-    throw inputError(
+    add(
       "healthCheckFailureThreshold",
       `is ${threshold}; Route 53 accepts a whole number from 1 to 10 (dr:dns.healthCheckFailureThreshold).`,
     );
   }
   const interval = d.healthCheckIntervalSeconds;
   if (interval !== 10 && interval !== 30) {
-    throw inputError(
+    add(
       "healthCheckIntervalSeconds",
       `is ${interval}; Route 53 health checks run every 10 or 30 seconds only (dr:dns.healthCheckIntervalSeconds).`,
     );
   }
   if (!/^\/[\w\-./]*$/.test(d.healthCheckPath)) {
-    throw inputError(
+    add(
       "healthCheckPath",
       `'${d.healthCheckPath}' is not a URL path; start it with '/', e.g. /healthz.`,
     );
   }
   if (!ZONE_NAME.test(args.zoneName)) {
-    throw inputError(
-      "zoneName",
-      `'${args.zoneName}' is not a lowercase domain such as example.com.`,
-    );
+    add("zoneName", `'${args.zoneName}' is not a lowercase domain such as example.com.`);
   }
   for (const key of ["serviceName", "writerName"] as const) {
     if (!DNS_LABEL.test(d[key])) {
-      throw inputError(key, `'${d[key]}' is not a DNS label; use a-z, 0-9 and '-', e.g. api.`);
+      add(key, `'${d[key]}' is not a DNS label; use a-z, 0-9 and '-', e.g. api.`);
     }
   }
   const labels = [
@@ -465,10 +462,10 @@ function validateArgs(
   for (let i = 0; i < labels.length; i++) {
     for (let j = i + 1; j < labels.length; j++) {
       if (labels[i][1] === labels[j][1]) {
-        throw new pulumi.ResourceError(
-          `${labels[i][0]} and ${labels[j][0]} are both '${labels[i][1]}', so their records would ` +
+        add(
+          labels[i][0],
+          `and ${labels[j][0]} are both '${labels[i][1]}', so their records would ` +
             `share the name ${recordName(labels[i][1], args.zoneName)}; give each a different name.`,
-          parent,
         );
       }
     }
@@ -476,22 +473,21 @@ function validateArgs(
 
   args.cellRegions.forEach((region, i) => {
     if (!isAwsRegion(region)) {
-      throw inputError(`cellRegions[${i}]`, `'${region}' is not an AWS region such as eu-west-1.`);
-    }
-    if (args.cellRegions.indexOf(region) !== i) {
-      throw inputError(`cellRegions[${i}]`, `'${region}' is listed twice; list each region once.`);
+      add(`cellRegions[${i}]`, `'${region}' is not an AWS region such as eu-west-1.`);
+    } else if (args.cellRegions.indexOf(region) !== i) {
+      add(`cellRegions[${i}]`, `'${region}' is listed twice; list each region once.`);
     }
   });
   if (!args.cellRegions.includes(args.identity.region)) {
-    throw new pulumi.ResourceError(
-      `cellRegions (${args.cellRegions.join(", ")}) must include this cell's own region ` +
+    add(
+      "cellRegions",
+      `(${args.cellRegions.join(", ")}) must include this cell's own region ` +
         `${args.identity.region}: the writer gate needs an alarm there too.`,
-      parent,
     );
   }
   d.witnessRegions.forEach((region, i) => {
     if (!isAwsRegion(region) || args.cellRegions.includes(region)) {
-      throw inputError(
+      add(
         `trafficSwitch.witnessRegions[${i}]`,
         `'${region}' must be an AWS region that holds no cell (dr:trafficSwitch.witnessRegions).`,
       );
@@ -500,7 +496,7 @@ function validateArgs(
   if (d.trafficSwitch.type === "cloudwatch-gate") {
     const gateRegions = gateRegionsOf(args.cellRegions, d.witnessRegions);
     if (gateRegions.length < 3) {
-      throw inputError(
+      add(
         "trafficSwitch.witnessRegions",
         `leaves ${gateRegions.length} gate regions (${gateRegions.join(", ")}); a majority no single region can decide needs 3: add a witness region (dr:trafficSwitch.witnessRegions).`,
       );
@@ -508,7 +504,7 @@ function validateArgs(
   }
   d.peerGates.forEach((g, i) => {
     if (g.region === args.identity.region || !args.cellRegions.includes(g.region)) {
-      throw inputError(
+      add(
         `peerGates[${i}].region`,
         `'${g.region}' is not a peer cell's region (${args.cellRegions.slice(1).join(", ")}).`,
       );
@@ -518,23 +514,24 @@ function validateArgs(
   const sw = d.trafficSwitch;
   if (sw.type === "arc-routing-control") {
     if (!ARC_CLUSTER.test(sw.clusterArn)) {
-      throw inputError(
+      add(
         "trafficSwitch.clusterArn",
         `'${sw.clusterArn}' is not an ARC cluster ARN (arn:aws:route53-recovery-control::<acct>:cluster/<id>).`,
       );
     }
     if (!ARC_ROUTING_CONTROL.test(sw.routingControlArn)) {
-      throw inputError(
+      add(
         "trafficSwitch.routingControlArn",
         `'${sw.routingControlArn}' is not an ARC routing control ARN (...:controlpanel/<id>/routingcontrol/<id>).`,
       );
     }
   } else if (sw.type !== "cloudwatch-gate") {
-    throw inputError(
+    add(
       "trafficSwitch.type",
       `is '${String((sw as { type: unknown }).type)}'; use "cloudwatch-gate" or "arc-routing-control".`,
     );
   }
+  return issues;
 }
 
 /** A cell's Route 53 names, health checks and writer traffic switch. */
