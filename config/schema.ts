@@ -46,8 +46,8 @@ const cidr = z
 
 /** The retention periods CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-  3288, 3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
 ];
 
 const name = (what: string, max: number) =>
@@ -188,49 +188,68 @@ export const EVENTS_DEFAULTS = {
 };
 
 /** `dr:functions`: the queue consumer and the stream processor (components/functions). */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+];
+const tableRef = z
+  .string({ error: "must name a table of dr:dynamodb.tables, e.g. orders." })
+  .min(1, { error: "must name a table of dr:dynamodb.tables, e.g. orders." });
+
 export const functionsSchema = z.strictObject({
-  memoryMb: int(128, 10240, "memory of each function, MB").default(256),
-  /** The queue's visibility timeout must be at least 6x this (AWS's advice for SQS sources). */
-  timeoutSeconds: int(1, 900, "function timeout").default(10),
-  logRetentionDays: z
-    .union(
-      [
-        1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-        3288, 3653,
-      ].map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>],
-      { error: "must be a CloudWatch Logs retention: 1, 3, 5, 7, 14, 30, 60, 90, ... 3653 days." },
-    )
-    .default(30),
-  /** The table the queue consumer writes; defaults to the first dr:dynamodb table. */
-  consumerTable: z
-    .string({ error: "must name a table of dr:dynamodb.tables, e.g. orders." })
-    .min(1, { error: "must name a table of dr:dynamodb.tables, e.g. orders." })
-    .optional(),
-  /** The table whose stream the stream processor reads; defaults to the first dr:dynamodb table. */
-  streamTable: z
-    .string({ error: "must name a table of dr:dynamodb.tables, e.g. orders." })
-    .min(1, { error: "must name a table of dr:dynamodb.tables, e.g. orders." })
-    .optional(),
-  consumerBatchSize: int(1, 10, "SQS messages per invocation").default(10),
-  consumerBatchingWindowSeconds: int(0, 300, "SQS maximum batching window").default(0),
-  /** Reserved for the consumer, and the mapping's maximum concurrency (at most this). */
-  consumerReservedConcurrency: int(2, 1000, "reserved concurrency of the queue consumer").default(
-    10,
-  ),
-  streamBatchSize: int(1, 10000, "stream records per invocation").default(100),
-  /** Bounded retries: after them the batch's position goes to the on-failure queue. */
-  streamMaximumRetryAttempts: int(0, 10000, "stream retries before the on-failure queue").default(
-    5,
-  ),
-  streamMaximumRecordAgeSeconds: int(60, 604800, "oldest stream record retried").default(3600),
-  streamReservedConcurrency: int(1, 1000, "reserved concurrency of the stream processor").default(
-    5,
-  ),
-  /**
-   * Whether this stack creates its writer-only mappings enabled. Unset: enabled in the home
-   * cell only. Set false when rebuilding a home cell that is not the writer (docs/layers/functions.md).
-   */
-  mappingsEnabledAtCreation: z.boolean({ error: "must be true or false." }).optional(),
+  memoryMb: int(128, 10240, "memory of each function, MB")
+    .default(256)
+    .describe("Memory of each function, in MB."),
+  timeoutSeconds: int(1, 900, "function timeout")
+    .default(10)
+    .describe(
+      "Function timeout, in seconds; dr:queue.visibilityTimeoutSeconds must be at least 6x.",
+    ),
+  logRetentionDays: numberFromConfig(
+    z.number().refine((d) => LOG_RETENTION_DAYS.includes(d), {
+      error: `must be a CloudWatch Logs retention in days: ${LOG_RETENTION_DAYS.join(", ")}.`,
+    }),
+  )
+    .default(30)
+    .describe("Retention of the functions' log groups, in days."),
+  consumerTable: tableRef.optional().meta({
+    description: "The table the queue consumer writes.",
+    defaultText: "the first dr:dynamodb table",
+  }),
+  streamTable: tableRef.optional().meta({
+    description: "The table whose stream the stream processor reads.",
+    defaultText: "the first dr:dynamodb table",
+  }),
+  consumerBatchSize: int(1, 10, "SQS messages per invocation")
+    .default(10)
+    .describe("SQS messages per invocation of the queue consumer."),
+  consumerBatchingWindowSeconds: int(0, 300, "SQS maximum batching window")
+    .default(0)
+    .describe("Seconds the SQS mapping may wait to fill a batch."),
+  consumerReservedConcurrency: int(2, 1000, "reserved concurrency of the queue consumer")
+    .default(10)
+    .describe(
+      "Reserved concurrency of the queue consumer; also its mapping's maximum concurrency.",
+    ),
+  streamBatchSize: int(1, 10000, "stream records per invocation")
+    .default(100)
+    .describe("Stream records per invocation of the stream processor."),
+  streamMaximumRetryAttempts: int(0, 10000, "stream retries before the on-failure queue")
+    .default(5)
+    .describe(
+      "Retries of a failing stream batch before its position goes to the on-failure queue.",
+    ),
+  streamMaximumRecordAgeSeconds: int(60, 604800, "oldest stream record retried")
+    .default(3600)
+    .describe("Age after which a failing stream record is sent to the on-failure queue."),
+  streamReservedConcurrency: int(1, 1000, "reserved concurrency of the stream processor")
+    .default(5)
+    .describe("Reserved concurrency of the stream processor."),
+  mappingsEnabledAtCreation: z.boolean({ error: "must be true or false." }).optional().meta({
+    description:
+      "Whether new writer-only mappings start enabled; set false when rebuilding a home cell that is not the writer.",
+    defaultText: "true in the home cell, false elsewhere",
+  }),
 });
 
 export const FUNCTIONS_DEFAULTS = {
@@ -244,67 +263,6 @@ export const FUNCTIONS_DEFAULTS = {
   streamMaximumRetryAttempts: 5,
   streamMaximumRecordAgeSeconds: 3600,
   streamReservedConcurrency: 5,
-};
-
-/** `dr:edge`: the home stack's CloudFront distribution, WAF and certificate (components/edge). */
-export const edgeSchema = z.strictObject({
-  /** Build the edge in the home stack; joiners never build it. */
-  enabled: z.boolean({ error: "must be true or false." }).default(true),
-  /** The edge's name, relative to the zone (`www` -> www.<zone>). */
-  name: name("the edge's name, relative to the zone", 40).default("www"),
-  /** An existing certificate for the edge name; unset, the stack creates and DNS-validates one. */
-  certificateArn: z
-    .string({ error: "must be an ACM certificate ARN in us-east-1." })
-    .regex(/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/, {
-      error:
-        "must be an ACM certificate ARN in us-east-1 (CloudFront uses certificates from us-east-1 only); leave it unset to have the stack create one.",
-    })
-    .optional(),
-  /** Paths that take writes: sent to the writer name, never cached, never failed over. */
-  writePathPatterns: z
-    .array(
-      z
-        .string({ error: "must be a CloudFront path pattern such as /write/*." })
-        .regex(/^\/[\w\-./*?~]*$/, {
-          error: "must be a CloudFront path pattern starting with '/', such as /write/*.",
-        })
-        .refine((p) => p !== "/*", {
-          error: "must not match every path: reads need the default behaviour (origin failover).",
-        }),
-      { error: "must be a list of path patterns, e.g. [/write/*]." },
-    )
-    .max(20, { error: "must list at most 20 patterns." })
-    .default(["/write/*"]),
-  priceClass: z
-    .enum(["PriceClass_All", "PriceClass_200", "PriceClass_100"], {
-      error: "must be PriceClass_All, PriceClass_200 or PriceClass_100.",
-    })
-    .default("PriceClass_All"),
-  minimumProtocolVersion: z
-    .enum(["TLSv1.3_2025", "TLSv1.2_2025", "TLSv1.2_2021", "TLSv1.2_2019"], {
-      error: "must be a CloudFront security policy with TLS 1.2 or newer, e.g. TLSv1.2_2021.",
-    })
-    .default("TLSv1.2_2021"),
-  rateLimitPer5Minutes: int(10, 2000000000, "WAF requests per client IP per 5 minutes").default(
-    2000,
-  ),
-  /** Each try costs a full connection timeout before CloudFront fails over. */
-  originConnectionAttempts: int(1, 3, "CloudFront tries per origin").default(1),
-  originConnectionTimeoutSeconds: int(1, 10, "CloudFront's connection timeout per try").default(5),
-  /** Needs an account already subscribed to Shield Advanced (a one-year commitment). */
-  shieldAdvanced: z.boolean({ error: "must be true or false." }).default(false),
-});
-
-export const EDGE_DEFAULTS = {
-  enabled: true,
-  name: "www",
-  writePathPatterns: ["/write/*"],
-  priceClass: "PriceClass_All" as const,
-  minimumProtocolVersion: "TLSv1.2_2021" as const,
-  rateLimitPer5Minutes: 2000,
-  originConnectionAttempts: 1,
-  originConnectionTimeoutSeconds: 5,
-  shieldAdvanced: false,
 };
 
 /** The raw shape of every `dr:` key. Keys are written as in YAML, without the namespace. */
@@ -610,9 +568,11 @@ export const drConfigSchema = z.strictObject({
   /** The event path and the job workflow (components/events, docs/layers/events.md). */
   events: eventsSchema.default(EVENTS_DEFAULTS),
   /** The Lambda consumers (components/functions, docs/layers/functions.md). */
-  functions: functionsSchema.default(FUNCTIONS_DEFAULTS),
+  functions: functionsSchema
+    .default(FUNCTIONS_DEFAULTS)
+    .describe("The queue consumer and stream processor Lambdas (docs/layers/functions.md)."),
   /** The global edge, home stack only (components/edge, docs/layers/edge.md). */
-  edge: edgeSchema.default(EDGE_DEFAULTS),
+  edge: edgeSchema.default(EDGE_DEFAULTS).describe("The global edge (home stack only)."),
   alarms: z
     .strictObject({
       auroraLagSeconds: int(1, 3600, "Aurora global replication lag alarm")
@@ -657,7 +617,9 @@ export const drConfigSchema = z.strictObject({
           rateLimit: int(1, 10000, "steady requests per second per API stage")
             .default(500)
             .describe("Steady requests per second on every API stage."),
-          burstLimit: int(1, 5000, "burst per API stage").default(1000).describe("Burst per stage."),
+          burstLimit: int(1, 5000, "burst per API stage")
+            .default(1000)
+            .describe("Burst per stage."),
         })
         .default({ rateLimit: 500, burstLimit: 1000 })
         .describe("Stage throttling (every route of both APIs)."),
