@@ -1,6 +1,7 @@
+import { DrManifest } from "../../manifest";
 import { Adapters, Region } from "../adapters/types";
 import { Step } from "../engine/graph";
-import { Topology } from "./topology";
+import { Topology, cell } from "./topology";
 
 /**
  * `restore` is the way back from a planned run stopped after the fence but before promotion:
@@ -55,5 +56,31 @@ export function step(s: Partial<Step> & Pick<Step, "id" | "title" | "budgetSecon
     mutates: false,
     timeoutSeconds: 120,
     ...s,
+  };
+}
+
+/** What every step builder (steps/) gets: the run, the world it acts on, and its two cells. */
+export interface StepCtx {
+  /** The run's kind, regions, epoch and thresholds (journaled; a resume rebuilds the graph from it). */
+  run: RunbookParams;
+  topology: Topology;
+  /** The AWS clients; every call names its region. */
+  aws: Adapters;
+  /** The current writer's manifest (`run.from`). On failover it is read, never called. */
+  fromCell: DrManifest;
+  /** The target's manifest (`run.to`). */
+  toCell: DrManifest;
+  /** True on failover: `run.from` is presumed dead and must not be called. */
+  unplanned: boolean;
+}
+
+export function makeCtx(run: RunbookParams, deps: RunbookDeps): StepCtx {
+  return {
+    run,
+    topology: deps.topology,
+    aws: deps.adapters,
+    fromCell: cell(deps.topology, run.from),
+    toCell: cell(deps.topology, run.to),
+    unplanned: run.kind === "failover",
   };
 }

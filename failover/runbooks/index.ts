@@ -1,5 +1,5 @@
 import { Step } from "../engine/graph";
-import { RunbookDeps, RunbookParams } from "./context";
+import { RunbookDeps, RunbookParams, StepCtx, makeCtx } from "./context";
 import {
   approval,
   auroraPromote,
@@ -8,7 +8,6 @@ import {
   drainDynamo,
   drainMsk,
   fenceSource,
-  makeCtx,
   mskCheckpoint,
   preflightAurora,
   preflightCache,
@@ -67,7 +66,7 @@ const ids = (steps: (Step | undefined)[]): string[] => present(steps).map((s) =>
  *   verify.
  */
 /** Credentials and every replicated store, checked in parallel before any run changes state. */
-function storePreflights(c: ReturnType<typeof makeCtx>): (Step | undefined)[] {
+function storePreflights(c: StepCtx): (Step | undefined)[] {
   return [
     preflightIdentity(c),
     preflightAurora(c),
