@@ -1,2 +1,2 @@
 export * from "./schema";
-export { parseManifest, readManifestFile, manifestAgeSeconds } from "./validate";
+export { parseManifest, readManifestFile } from "./validate";

@@ -48,8 +48,3 @@ export function readManifestFile(file: string): DrManifest {
   }
   return parseManifest(json, file);
 }
-
-/** Age of a manifest in seconds at `now`. */
-export function manifestAgeSeconds(manifest: DrManifest, now: Date = new Date()): number {
-  return (now.getTime() - Date.parse(manifest.generatedAt)) / 1000;
-}
