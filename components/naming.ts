@@ -8,11 +8,21 @@ export interface CellIdentity {
   /** Short cell name (`dr:cell`, defaults to the region code), in regional names. */
   cell: string;
   region: string;
+  /**
+   * Prefix of the cell's regional names: the RegionalCell's own name, so two cells in one
+   * program do not collide. Defaults to `<app>-<cell>`, the name the shipped program gives it.
+   */
+  prefix?: string;
+}
+
+/** The prefix of a cell's regional names: `shop-use1`. */
+export function cellPrefix(id: CellIdentity): string {
+  return id.prefix ?? `${id.app}-${id.cell}`;
 }
 
 /** Name of a regional object: `shop-use1-orders`. */
 export function regionalName(id: CellIdentity, role: string): string {
-  return `${id.app}-${id.cell}-${role}`;
+  return `${cellPrefix(id)}-${role}`;
 }
 
 /** Name of a global object, the same in every region: `shop-orders`. */

@@ -17,7 +17,9 @@ import { WorkQueue } from "../queue";
 import { CellTraffic, PeerGate } from "../traffic";
 import { InputValidationError } from "../../validation/issues";
 import { CellObservability } from "../observability";
+import { Edge, edgeArgsFor } from "../edge";
 import { CellEvents, cellEventsArgs } from "../events";
+import { CellApi } from "../api";
 
 export interface RegionalCellArgs {
   /** The validated stack config (`loadDrConfig`). */
@@ -45,15 +47,72 @@ export class RegionalCell extends pulumi.ComponentResource {
   /** The DR manifest: the contract with the peers, the policy pack and the failover commands. */
   readonly manifest: pulumi.Output<DrManifest>;
   readonly deferred: Deferral[];
+  /**
+   * The cell's components, for a program that attaches its own service to the cell: the
+   * network (VPC, subnets), compute (EKS cluster, its Kubernetes provider, load balancer),
+   * the stores (aurora, tables, cache, msk, bucket, queue), the key, traffic and the layers.
+   */
+  readonly parts: CellParts;
+  readonly vpcId: pulumi.Output<string>;
+  /** Subnets with a route out through the NAT gateways: services and workers. */
+  readonly privateSubnetIds: pulumi.Output<string[]>;
+  /** Subnets with no route out of the VPC: the databases and the cache. */
+  readonly isolatedSubnetIds: pulumi.Output<string[]>;
+  readonly clusterName: pulumi.Output<string>;
+  /** Where a service in this cell finds the stores (this region's endpoints). */
+  readonly endpoints: pulumi.Output<CellEndpoints>;
 
   constructor(name: string, args: RegionalCellArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dr:cell:RegionalCell", name, {}, opts);
-    const out = createRegionalCell(name, args, this);
-    this.manifest = out.manifest;
-    this.deferred = out.deferred;
-    this.registerOutputs({ manifest: this.manifest });
+    const { manifest, deferred, ...parts } = createRegionalCell(name, args, this);
+    this.manifest = manifest;
+    this.deferred = deferred;
+    this.parts = parts;
+    this.vpcId = parts.network.vpcId;
+    this.privateSubnetIds = parts.network.privateSubnetIds;
+    this.isolatedSubnetIds = parts.network.isolatedSubnetIds;
+    this.clusterName = parts.compute.clusterName;
+    this.endpoints = pulumi.output({
+      auroraWriter: parts.aurora.writerEndpoint,
+      auroraReader: parts.aurora.readerEndpoint,
+      auroraProxy: parts.aurora.proxyEndpoint,
+      auroraSecretArn: parts.aurora.masterSecretArn,
+      cachePrimary: parts.cache.primaryEndpoint,
+      kafkaBootstrapBrokers: parts.msk.bootstrapBrokersIam,
+      queueUrl: parts.queue.queueUrl,
+      bucketName: parts.bucket.bucketName,
+      controlTableName: parts.tables.controlTable.apply((t) => t.tableName),
+      tableNames: parts.tables.tables.apply((ts) => ts.map((t) => t.tableName)),
+    });
+    this.registerOutputs({
+      manifest: this.manifest,
+      vpcId: this.vpcId,
+      privateSubnetIds: this.privateSubnetIds,
+      isolatedSubnetIds: this.isolatedSubnetIds,
+      clusterName: this.clusterName,
+      endpoints: this.endpoints,
+    });
   }
 }
+
+/** Every component a cell builds, by role. */
+export type CellParts = Omit<ReturnType<typeof createRegionalCell>, "manifest" | "deferred">;
+
+export interface CellEndpoints {
+  auroraWriter: string;
+  auroraReader: string;
+  auroraProxy: string;
+  auroraSecretArn: string;
+  cachePrimary: string;
+  kafkaBootstrapBrokers: string;
+  queueUrl: string;
+  bucketName: string;
+  controlTableName: string;
+  tableNames: string[];
+}
+
+/** A cell's name prefixes every regional resource name; AWS's shortest limits allow 33. */
+const CELL_NAME = /^[a-z][a-z0-9-]{0,32}$/;
 
 /** The joiner's view of the home cell; fails with the deploy order when it is missing. */
 export function requireHome(
@@ -88,7 +147,20 @@ export function requireHome(
 export function createRegionalCell(name: string, args: RegionalCellArgs, parent: pulumi.Resource) {
   const { config, peers } = args;
   const home = requireHome(config, peers, parent);
-  const identity: CellIdentity = { app: config.app, cell: config.cell, region: config.region };
+  if (!CELL_NAME.test(name)) {
+    throw new pulumi.ResourceError(
+      `The cell's name '${name}' prefixes every regional resource name, so it must start with a ` +
+        "lowercase letter, use only a-z, 0-9 and '-', and be at most 33 characters; the shipped " +
+        "program uses '<dr:app>-<dr:cell>'.",
+      parent,
+    );
+  }
+  const identity: CellIdentity = {
+    app: config.app,
+    cell: config.cell,
+    region: config.region,
+    prefix: name,
+  };
   const role = config.role;
   const peerRegions = config.peers.map((p) => p.region);
   const readyPeers = peers.filter(
@@ -321,6 +393,53 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
     opts,
   );
 
+  // The API layer: the writer API's record moves with traffic's writer check, so it waits
+  // for it; a peer's user pool is accepted once its manifest publishes it.
+  const writerCheckReady = traffic.waitingForGates.length === 0;
+  if (!writerCheckReady) {
+    deferred.push({
+      what: "the writer API record (behind the same writer check as the writer record)",
+      waitsFor: config.peers.find((p) => traffic.waitingForGates.includes(p.region))!.stack,
+    });
+  }
+  for (const p of config.peers.filter(
+    (x) => !readyPeers.find((r) => r.peer.region === x.region)?.manifest.api,
+  )) {
+    deferred.push({
+      what: `accepting sign-ins from the Cognito user pool of ${p.stack} on this cell's API`,
+      waitsFor: p.stack,
+    });
+  }
+  const api = new CellApi(
+    `${name}-api`,
+    {
+      identity,
+      hostedZoneId: config.dns.hostedZoneId,
+      zoneName: config.dns.zoneName,
+      serviceName: config.api.serviceName,
+      writerName: config.api.writerName,
+      certificateArn: config.api.certificateArn ?? config.dns.certificateArn,
+      ttlSeconds: config.dns.ttlSeconds,
+      healthCheckIntervalSeconds: config.dns.healthCheckIntervalSeconds,
+      healthCheckFailureThreshold: config.dns.healthCheckFailureThreshold,
+      throttleRateLimit: config.api.throttle.rateLimit,
+      throttleBurstLimit: config.api.throttle.burstLimit,
+      logRetentionDays: config.api.logRetentionDays,
+      manageAccountLogRole: config.api.manageAccountLogRole,
+      tokenValidityMinutes: config.api.tokenValidityMinutes,
+      queueArn: queue.queueArn,
+      kmsKeyArn: key.keyArn,
+      stateMachineArn: events.stateMachineArn,
+      writerHealthCheckId: writerCheckReady
+        ? traffic.writerHealthCheckId.apply((id) => id!)
+        : undefined,
+      peerUserPoolArns: readyPeers.flatMap((p) =>
+        p.manifest.api ? [p.manifest.api.userPool.userPoolArn] : [],
+      ),
+    },
+    opts,
+  );
+
   const observability = new CellObservability(
     `${name}-observability`,
     {
@@ -335,6 +454,10 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
     },
     opts,
   );
+
+  // The global edge: the home stack's, like the other global objects (docs/layers/edge.md).
+  const edgeArgs = edgeArgsFor(config, identity);
+  const edge = edgeArgs ? new Edge(`${name}-edge`, edgeArgs, opts) : undefined;
 
   const manifest: pulumi.Output<DrManifest> = pulumi
     .output({
@@ -372,7 +495,9 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
       traffic: traffic.manifestTraffic,
       regionalName: traffic.regionalName,
       writerRecordName: traffic.writerRecordName,
+      edge: edge?.manifestEdge ?? null,
       events: events.manifestEvents,
+      api: api.manifestApi,
     })
     .apply((v): DrManifest => ({
       schemaVersion: MANIFEST_SCHEMA_VERSION,
@@ -437,6 +562,8 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
         events: v.events,
       },
       traffic: v.traffic,
+      edge: v.edge,
+      api: v.api,
       capacity: {
         eksInstanceType: config.eks.instanceType,
         eksDesiredNodes: config.eks.desiredNodes,
@@ -469,7 +596,9 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
     queue,
     traffic,
     events,
+    api,
     observability,
+    edge,
   };
 }
 

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
 import { parseCidr } from "../../config/cidr";
 import { CellIdentity, cellTags, regionalName } from "../naming";
 import { outOfBandProperties } from "../switchover/outOfBand";
@@ -605,10 +606,16 @@ export class CellCompute extends pulumi.ComponentResource {
   /** `targetgroup/<name>/<id>`, the `TargetGroup` dimension of CloudWatch's ALB metrics. */
   readonly targetGroupArnSuffix: pulumi.Output<string>;
   readonly httpsListenerArn: pulumi.Output<string>;
+  /**
+   * The Kubernetes provider for the cell's cluster (an `aws eks get-token` kubeconfig): a
+   * program's own services go through it, after the cell's workload is installed.
+   */
+  readonly kubernetesProvider: k8s.Provider;
 
   constructor(name: string, args: CellComputeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dr:compute:CellCompute", name, {}, opts);
     const out = createCellCompute(name, args, this);
+    this.kubernetesProvider = out.workload.provider;
     this.clusterName = out.clusterName;
     this.loadBalancerArn = out.loadBalancer.arn;
     this.loadBalancerArnSuffix = out.loadBalancer.arnSuffix;

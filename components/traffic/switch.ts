@@ -1,4 +1,4 @@
-import type { CellIdentity } from "../naming";
+import { cellPrefix, type CellIdentity } from "../naming";
 
 /*
  * The traffic switch's contract with the failover commands: where the writer gate metric lives
@@ -72,5 +72,5 @@ export function recordName(label: string, zoneName: string): string {
 
 /** Tags' `Name` of a cell's health checks. */
 export function healthCheckName(id: CellIdentity, what: string): string {
-  return `${id.app}-${id.cell}-${what}`;
+  return `${cellPrefix(id)}-${what}`;
 }

@@ -409,10 +409,13 @@ export class CellWorkload extends pulumi.ComponentResource {
   readonly targetGroupBindingName: pulumi.Output<string>;
   readonly controllerRoleArn: pulumi.Output<string>;
   readonly namespace: pulumi.Output<string>;
+  /** The Kubernetes provider for the cell's cluster, for a program's own services. */
+  readonly provider: k8s.Provider;
 
   constructor(name: string, args: CellWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dr:workload:CellWorkload", name, {}, opts);
     const out = createCellWorkload(name, args, this);
+    this.provider = out.provider;
     this.targetGroupBindingName = out.targetGroupBinding.metadata.name;
     this.controllerRoleArn = out.controllerRole.arn;
     this.namespace = out.namespace.metadata.name;
