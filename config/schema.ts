@@ -188,10 +188,6 @@ export const EVENTS_DEFAULTS = {
 };
 
 /** `dr:functions`: the queue consumer and the stream processor (components/functions). */
-const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-  3653,
-];
 const tableRef = z
   .string({ error: "must name a table of dr:dynamodb.tables, e.g. orders." })
   .min(1, { error: "must name a table of dr:dynamodb.tables, e.g. orders." });
@@ -263,6 +259,83 @@ export const FUNCTIONS_DEFAULTS = {
   streamMaximumRetryAttempts: 5,
   streamMaximumRecordAgeSeconds: 3600,
   streamReservedConcurrency: 5,
+};
+
+/** `dr:edge`: the home stack's CloudFront distribution, WAF and certificate (components/edge). */
+export const edgeSchema = z.strictObject({
+  enabled: z
+    .boolean({ error: "must be true or false." })
+    .default(true)
+    .describe("Build the edge in the home stack (joiners never build it)."),
+  name: name("the edge's name, relative to the zone", 40)
+    .default("www")
+    .describe(
+      "The edge's name, relative to the zone (`www` -> www.<zone>); not a service or writer name.",
+    ),
+  certificateArn: z
+    .string({ error: "must be an ACM certificate ARN in us-east-1." })
+    .regex(/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/, {
+      error:
+        "must be an ACM certificate ARN in us-east-1 (CloudFront uses certificates from us-east-1 only); leave it unset to have the stack create one.",
+    })
+    .optional()
+    .describe(
+      "An existing us-east-1 certificate for the edge name; unset, the stack creates and DNS-validates one.",
+    ),
+  writePathPatterns: z
+    .array(
+      z
+        .string({ error: "must be a CloudFront path pattern such as /write/*." })
+        .regex(/^\/[\w\-./*?~]*$/, {
+          error: "must be a CloudFront path pattern starting with '/', such as /write/*.",
+        })
+        .refine((p) => p !== "/*", {
+          error: "must not match every path: reads need the default behaviour (origin failover).",
+        }),
+      { error: "must be a list of path patterns, e.g. [/write/*]." },
+    )
+    .max(20, { error: "must list at most 20 patterns." })
+    .default(["/write/*"])
+    .describe("Paths that take writes: sent to the writer name, never cached, never failed over."),
+  priceClass: z
+    .enum(["PriceClass_All", "PriceClass_200", "PriceClass_100"], {
+      error: "must be PriceClass_All, PriceClass_200 or PriceClass_100.",
+    })
+    .default("PriceClass_All")
+    .describe("CloudFront price class; All keeps every region's viewers on the edge."),
+  minimumProtocolVersion: z
+    .enum(["TLSv1.3_2025", "TLSv1.2_2025", "TLSv1.2_2021", "TLSv1.2_2019"], {
+      error: "must be a CloudFront security policy with TLS 1.2 or newer, e.g. TLSv1.2_2021.",
+    })
+    .default("TLSv1.2_2021")
+    .describe("The viewer TLS security policy (TLS 1.2 or newer)."),
+  rateLimitPer5Minutes: int(10, 2000000000, "WAF requests per client IP per 5 minutes")
+    .default(2000)
+    .describe("Requests per client IP per 5 minutes before the web ACL blocks it."),
+  originConnectionAttempts: int(1, 3, "CloudFront tries per origin")
+    .default(1)
+    .describe("Connection tries per origin before CloudFront fails over (or gives up)."),
+  originConnectionTimeoutSeconds: int(1, 10, "CloudFront's connection timeout per try")
+    .default(5)
+    .describe("Seconds per connection try; tries x timeout is the wait before failover."),
+  shieldAdvanced: z
+    .boolean({ error: "must be true or false." })
+    .default(false)
+    .describe(
+      "Protect the distribution with Shield Advanced; the account must already be subscribed.",
+    ),
+});
+
+export const EDGE_DEFAULTS = {
+  enabled: true,
+  name: "www",
+  writePathPatterns: ["/write/*"],
+  priceClass: "PriceClass_All" as const,
+  minimumProtocolVersion: "TLSv1.2_2021" as const,
+  rateLimitPer5Minutes: 2000,
+  originConnectionAttempts: 1,
+  originConnectionTimeoutSeconds: 5,
+  shieldAdvanced: false,
 };
 
 /** The raw shape of every `dr:` key. Keys are written as in YAML, without the namespace. */

@@ -48,6 +48,11 @@ export const OUT_OF_BAND_PROPERTIES: Readonly<Record<string, readonly string[]>>
     // `pulumi up` must not scale the new writer back down.
     "scalingConfig.desiredSize",
   ],
+  "aws:lambda/eventSourceMapping:EventSourceMapping": [
+    // Writer-only consumers (components/functions): the failover commands enable the mapping
+    // in the new writer and disable it in the old one; `pulumi up` must not undo either.
+    "enabled",
+  ],
 };
 
 /**
