@@ -1,7 +1,7 @@
 /**
- * Prints the policy table of the README (The DR policy pack) from the policies themselves, so the docs
- * cannot drift: `npx tsx policies/docsTable.ts`. Each description's first sentence is what
- * the policy checks, the rest is why it matters.
+ * The policy table of docs/policies.md, built from the policies themselves so the docs cannot
+ * drift: `npm run docs` writes it (docs/generate.ts), `npx tsx policies/docsTable.ts` prints
+ * it. Each description's first sentence is what the policy checks, the rest is why it matters.
  */
 import { z } from "zod";
 import { configSchemaOf, typesOf } from "./lib/policy";
@@ -29,6 +29,19 @@ export function policyTable(): string {
     "| --- | --- | --- | --- | --- | --- |",
     ...rows,
   ].join("\n");
+}
+
+/** The counts sentence above the table. */
+export function policyCounts(): string {
+  const resource = DR_POLICIES.filter((p) => typesOf(p) !== undefined).length;
+  const mandatory = DR_POLICIES.filter((p) => p.enforcementLevel === "mandatory").length;
+  const total = DR_POLICIES.length;
+  return (
+    `**${total} policies**: ${resource} resource policies and ${total - resource} stack policies; ` +
+    `${mandatory} are \`mandatory\` by default (a violation means data loss, a failed failover ` +
+    `or exposure of the replicated data), ${total - mandatory} are \`advisory\` (hygiene that ` +
+    `can be fixed in place later). Every level is configurable.`
+  );
 }
 
 if (require.main === module) console.log(policyTable());

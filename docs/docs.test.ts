@@ -1,0 +1,160 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { z } from "zod";
+import { configKeys, configTable, undescribedKeys } from "../config/docsTable";
+import { GENERATED_BLOCKS, REGENERATE, staleFiles, withBlock } from "./generate";
+import { anchors, brokenLinks, markdownFiles, ROOT } from "./links";
+
+const read = (f: string) => fs.readFileSync(path.join(ROOT, f), "utf8");
+
+describe("docs: the README, the pages under docs/ and CONTRIBUTING", () => {
+  describe("the README", () => {
+    it("is at most 8 KB", () => {
+      const size = fs.statSync(path.join(ROOT, "README.md")).size;
+      assert.ok(size <= 8192, `README.md is ${size} bytes; move detail to a page under docs/`);
+    });
+
+    it("opens with the two commands a newcomer needs, and CI runs its test command", () => {
+      const [title, blank, run, test] = read("README.md").split("\n");
+      assert.match(title, /^# /);
+      assert.equal(blank, "");
+      assert.equal(run, "Run it offline: `npm ci && npm run plan -- --stack prod-use1`");
+      assert.equal(test, "Run the tests: `npm test`");
+      assert.match(read(".ci/run"), /^npm test$/m, ".ci/run must run the README's `npm test`");
+    });
+
+    it("links every page under docs/ (except the layer pages, linked from architecture.md)", () => {
+      const readme = read("README.md");
+      const architecture = read("docs/architecture.md");
+      for (const page of markdownFiles().filter((f) => f.startsWith("docs/"))) {
+        const linked = page.startsWith("docs/layers/")
+          ? architecture.includes(`(${page.slice("docs/".length)}`)
+          : readme.includes(`(${page})`);
+        assert.ok(linked, `${page} is linked from neither README.md nor docs/architecture.md`);
+      }
+    });
+  });
+
+  describe("relative links", () => {
+    it("resolve: every file exists and every #fragment is a heading of its page", () => {
+      const broken = markdownFiles().flatMap((f) => brokenLinks(f, read(f)));
+      assert.deepEqual(
+        broken.map((b) => `${b.file}: (${b.link}) ${b.problem}`),
+        [],
+        "fix the link, or the heading it points at",
+      );
+    });
+
+    it("the checker finds a missing page, a missing heading and a missing same-page heading", () => {
+      const page = [
+        "See [the runbook](operating.md#in-an-incident), [a typo](operatng.md),",
+        "[gone](operating.md#no-such-heading), [here](#local) and [there](#elsewhere).",
+        "`[code](not-a-link.md)` and [web](https://example.com) are not checked.",
+        "## Local",
+      ].join("\n");
+      assert.deepEqual(
+        brokenLinks("docs/example.md", page).map((b) => b.link),
+        ["operatng.md", "operating.md#no-such-heading", "#elsewhere"],
+      );
+    });
+
+    it("anchors follow GitHub's rules: code, punctuation and case dropped, repeats numbered", () => {
+      const found = anchors(
+        "# Serving after `pulumi up`: the health path\n## Tests\n## Tests\n```\n# not a heading\n```",
+      );
+      assert.deepEqual([...found], ["serving-after-pulumi-up-the-health-path", "tests", "tests-1"]);
+    });
+  });
+
+  describe("generated tables", () => {
+    it("are current: the configuration table and the policy table match the code", () => {
+      assert.deepEqual(staleFiles(), [], `stale generated docs: run \`${REGENERATE}\``);
+    });
+
+    it("a page edited by hand, or with its markers gone, is reported", () => {
+      const block = GENERATED_BLOCKS.find((b) => b.file === "docs/configuration.md")!;
+      const page = read(block.file);
+      const edited = page.replace(
+        "| `dr:dns.ttlSeconds` | integer, 1-60 | `60` |",
+        "| `dr:dns.ttlSeconds` | integer, 1-60 | `30` |",
+      );
+      assert.notEqual(edited, page, "the fixture row is not in the page");
+      assert.deepEqual(
+        staleFiles((f) => (f === block.file ? edited : read(f))),
+        ["docs/configuration.md (config-table)"],
+      );
+      assert.throws(
+        () => withBlock("no markers here", block.file, block.name, "x"),
+        /docs\/configuration.md has no '<!-- BEGIN GENERATED config-table: .*npm run docs -->'/,
+      );
+    });
+
+    it("every configuration key has a description", () => {
+      assert.deepEqual(
+        undescribedKeys(),
+        [],
+        'add .describe("...") to these keys in config/schema.ts, then run `npm run docs`',
+      );
+    });
+
+    it("the configuration table spells nested objects, lists of objects and tagged unions", () => {
+      const schema = z.strictObject({
+        "aws:region": z.string().describe("Region."),
+        net: z
+          .strictObject({
+            azCount: z.number().int().min(3).max(6).default(3).describe("AZs."),
+            tags: z.array(z.string()).max(5).optional().describe("Tags."),
+          })
+          .describe("Network."),
+        peers: z
+          .array(z.strictObject({ stack: z.string().describe("Stack.") }))
+          .min(1)
+          .describe("Peers."),
+        switch: z
+          .discriminatedUnion("type", [
+            z.strictObject({ type: z.literal("gate").describe("Kind.") }),
+            z.strictObject({ type: z.literal("arc"), arn: z.string().describe("ARN.") }),
+          ])
+          .default({ type: "gate" })
+          .describe("Switch."),
+        level: z
+          .enum(["a", "b"])
+          .optional()
+          .meta({ description: "Level.", defaultText: "from tier" }),
+        undocumented: z.boolean().default(false),
+      });
+      const rows = configKeys(schema as never).map(
+        (k) => `${k.key} | ${k.type} | ${k.default} | ${k.description ?? ""}`,
+      );
+      assert.deepEqual(rows, [
+        "aws:region | string | **required** | Region.",
+        "dr:net | object | **required** | Network.",
+        "dr:net.azCount | integer, 3-6 | `3` | AZs.",
+        "dr:net.tags | list of string (at most 5) | none | Tags.",
+        "dr:peers | list of object (at least 1) | **required** | Peers.",
+        "dr:peers[].stack | string | **required** | Stack.",
+        'dr:switch | object, by `type` | `{"type":"gate"}` | Switch.',
+        "dr:switch.type | `gate` \\| `arc` | **required** | Kind.",
+        "dr:switch.arn | string | **required** | With `type: arc`: ARN.",
+        "dr:level | `a` \\| `b` | from tier | Level.",
+        "dr:undocumented | boolean | `false` | ",
+      ]);
+    });
+
+    it("a zod type the generator cannot spell fails with the key, not a wrong row", () => {
+      const schema = z.strictObject({ when: z.date().describe("When.") });
+      assert.throws(
+        () => configKeys(schema as never),
+        /cannot spell the zod type 'date' of dr:when/,
+      );
+    });
+
+    it("the shipped table has every top-level key of the schema", () => {
+      const table = configTable();
+      for (const key of ["aws:region", "dr:app", "dr:dns.ttlSeconds", "dr:peers[].cidr"]) {
+        assert.ok(table.includes(`| \`${key}\` |`), key);
+      }
+    });
+  });
+});
