@@ -1,5 +1,6 @@
 import { regionCode } from "../config/regions";
 import { DrManifest } from "./schema";
+import { lakePrefixes } from "../components/events/lake";
 
 /** The regions of the sample cells, home first. */
 export const SAMPLE_REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-1"] as const;
@@ -128,6 +129,20 @@ export function sampleManifest(
         queueUrl: `https://sqs.${region}.amazonaws.com/${acct}/shop-${cell}-work`,
         queueArn: `arn:aws:sqs:${region}:${acct}:shop-${cell}-work`,
         deadLetterQueueArn: `arn:aws:sqs:${region}:${acct}:shop-${cell}-work-dlq`,
+      },
+      events: {
+        busName: `shop-${cell}-events`,
+        busArn: `arn:aws:events:${region}:${acct}:event-bus/shop-${cell}-events`,
+        archiveName: `shop-${cell}-events-archive`,
+        topicArn: `arn:aws:sns:${region}:${acct}:shop-${cell}-events`,
+        kinesisStreamArn: `arn:aws:kinesis:${region}:${acct}:stream/shop-${cell}-events`,
+        firehoseArn: `arn:aws:firehose:${region}:${acct}:deliverystream/shop-${cell}-lake`,
+        stateMachineArn: `arn:aws:states:${region}:${acct}:stateMachine:shop-${cell}-jobs`,
+        deadLetterQueueArn: `arn:aws:sqs:${region}:${acct}:shop-${cell}-events-dlq`,
+        lake: {
+          bucketArn: `arn:aws:s3:::shop-${cell}-data-${acct}`,
+          ...lakePrefixes("lake/", region),
+        },
       },
     },
     traffic: {

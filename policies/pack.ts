@@ -47,6 +47,10 @@ import { s3VersioningEnabled } from "./s3/versioningEnabled";
 import { secretReplicated } from "./secrets/replicated";
 import { sqsDeadLetterQueue } from "./sqs/deadLetterQueue";
 import { drDeferredReplication } from "./stack/deferredReplication";
+import { firehoseLakeReplicated } from "./events/firehoseLakeReplicated";
+import { stepFunctionsLogging } from "./events/stateMachineLogging";
+import { eventbridgeTargetDeadLetter } from "./events/eventTargetDeadLetter";
+import { eventsTopicEncrypted } from "./events/topicEncrypted";
 import { drDeploymentWriterRouting } from "./stack/deploymentWriterRouting";
 import { drManifestComplete } from "./stack/manifestComplete";
 import { peerCellParity } from "./stack/peerParity";
@@ -106,6 +110,9 @@ export const DR_POLICIES: DrPolicy[] = [
   secretReplicated,
   eksControlPlaneLogging,
   eksPrivateEndpoint,
+  // Events and Step Functions (components/events)
+  stepFunctionsLogging,
+  eventbridgeTargetDeadLetter,
   // Stack policies
   dynamodbCapacityScales,
   auroraSecondaryNoMasterCredentials,
@@ -124,4 +131,6 @@ export const DR_POLICIES: DrPolicy[] = [
   drDeploymentWriterRouting,
   eksTargetGroupBinding,
   eksHealthPathMatchesRoute53,
+  firehoseLakeReplicated,
+  eventsTopicEncrypted,
 ];

@@ -3,6 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { CellIdentity, cellTags, regionalName } from "../naming";
 import { throwArgIssues } from "../../validation/componentArgs";
 import { jobWorkflowDefinition } from "./workflow";
+import { lakePrefixes } from "./lake";
+
+export { lakePrefixes };
 
 export interface CellEventsArgs {
   identity: CellIdentity;
@@ -58,22 +61,6 @@ export interface ManifestEvents {
   /** The rule -> Kinesis target's dead-letter queue. */
   deadLetterQueueArn: string;
   lake: { bucketArn: string; prefix: string; errorPrefix: string };
-}
-
-/** The lake prefixes of a cell: its own region's partition, so replicas never collide. */
-export function lakePrefixes(
-  prefix: string,
-  region: string,
-): { prefix: string; errorPrefix: string } {
-  const time =
-    "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/";
-  const root = prefix.replace(/\/$/, "");
-  return {
-    prefix: `${root}/region=${region}/${time}`,
-    // Firehose requires !{firehose:error-output-type} in the error prefix once the prefix uses
-    // expressions; errors stay outside the lake prefix so readers of the lake never see them.
-    errorPrefix: `${root}-errors/region=${region}/!{firehose:error-output-type}/${time}`,
-  };
 }
 
 function argIssues(args: CellEventsArgs): pulumi.InputPropertyErrorDetails[] {

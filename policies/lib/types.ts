@@ -26,6 +26,10 @@ export const T = {
   secret: "aws:secretsmanager/secret:Secret",
   eksCluster: "aws:eks/cluster:Cluster",
   eksComponent: "eks:index:Cluster",
+  firehose: "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+  stateMachine: "aws:sfn/stateMachine:StateMachine",
+  eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
+  snsTopic: "aws:sns/topic:Topic",
 } as const;
 
 export const BUCKET_TYPES = [T.bucket, T.bucketV2];

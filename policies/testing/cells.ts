@@ -423,6 +423,69 @@ export function cellRender(region: CellRegion, opts: CellOptions = {}): Render {
     { parent: "shop-queue", computed: { arn: queue.queueArn, url: queue.queueUrl } },
   );
 
+  // Events (components/events): the fan-out topic, the bus's rule -> Kinesis target with its
+  // DLQ, Firehose into the cell's bucket, and the Express job workflow.
+  const events = manifest.stores.events!;
+  add("dr:events:CellEvents", "shop-events", {});
+  add(
+    T.snsTopic,
+    "shop-events-topic",
+    { name: `shop-${cell}-events`, kmsMasterKeyId: keyArn, tags },
+    { parent: "shop-events", computed: { arn: events.topicArn } },
+  );
+  add(
+    T.eventTarget,
+    "shop-events-lakeTarget",
+    {
+      rule: `shop-${cell}-events-to-lake`,
+      eventBusName: events.busName,
+      targetId: "lake-stream",
+      arn: events.kinesisStreamArn,
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/shop-${cell}-events-to-lake`,
+      kinesisTarget: { partitionKeyPath: "$.id" },
+      retryPolicy: { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 },
+      deadLetterConfig: { arn: events.deadLetterQueueArn },
+    },
+    { parent: "shop-events" },
+  );
+  add(
+    T.firehose,
+    "shop-events-firehose",
+    {
+      name: `shop-${cell}-lake`,
+      destination: "extended_s3",
+      kinesisSourceConfiguration: {
+        kinesisStreamArn: events.kinesisStreamArn,
+        roleArn: `arn:aws:iam::${ACCOUNT}:role/shop-${cell}-lake`,
+      },
+      extendedS3Configuration: {
+        bucketArn: events.lake.bucketArn,
+        roleArn: `arn:aws:iam::${ACCOUNT}:role/shop-${cell}-lake`,
+        prefix: events.lake.prefix,
+        errorOutputPrefix: events.lake.errorPrefix,
+        kmsKeyArn: keyArn,
+      },
+      tags,
+    },
+    { parent: "shop-events", computed: { arn: events.firehoseArn } },
+  );
+  add(
+    T.stateMachine,
+    "shop-events-workflow",
+    {
+      name: `shop-${cell}-jobs`,
+      type: "EXPRESS",
+      loggingConfiguration: {
+        logDestination: `arn:aws:logs:${region}:${ACCOUNT}:log-group:/aws/vendedlogs/states/shop-${cell}-jobs:*`,
+        level: "ALL",
+        includeExecutionData: false,
+      },
+      tracingConfiguration: { enabled: true },
+      tags,
+    },
+    { parent: "shop-events", computed: { arn: events.stateMachineArn } },
+  );
+
   // Route 53 and the writer gates: the real CellTraffic component's render (trafficRender.ts).
   const snapshot = trafficSnapshot();
   const traffic = opts.firstDeploy
