@@ -311,6 +311,20 @@ describe("npm run plan: errors that involve two stacks", function () {
       ],
     },
     {
+      title: "a dr:events value out of range",
+      stack: "prod-use1",
+      edit: { stack: "prod-use1", change: (c) => (c["dr:events"] = { bufferMb: 500 }) },
+      expect: [/dr:events\.bufferMb: must be at most 128/],
+    },
+    {
+      title: "a dr:events.jobTable that is no table of the cell",
+      stack: "prod-use1",
+      edit: { stack: "prod-use1", change: (c) => (c["dr:events"] = { jobTable: "cart" }) },
+      expect: [
+        /dr:events\.jobTable: 'cart' is not a table of dr:dynamodb\.tables \(orders, carts\)/,
+      ],
+    },
+    {
       title: "witness regions the peer disagrees with",
       stack: "prod-euw1",
       edit: {
