@@ -165,7 +165,7 @@ export function queueConsumerFromEnv(env: Env) {
 let production: ReturnType<typeof createQueueConsumer> | undefined;
 
 /** The Lambda entry point (`index.handler` in the bundle). */
-export const handler = (event: SQSEvent): Promise<SQSBatchResponse> => {
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   production ??= queueConsumerFromEnv(process.env);
   return production(event);
 };

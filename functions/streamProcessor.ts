@@ -189,12 +189,15 @@ function snsPublisher(region: string): TopicPublisher {
 }
 
 export function streamProcessorFromEnv(env: Env) {
+  // Every setting before any client: a missing one is named, not a module error.
   const region = required(env, ENV.region);
+  const busName = required(env, ENV.busName);
+  const topicArn = required(env, ENV.topicArn);
   return createStreamProcessor({
     events: new EventBridgeClient({ region }),
     topic: snsPublisher(region),
-    busName: required(env, ENV.busName),
-    topicArn: required(env, ENV.topicArn),
+    busName,
+    topicArn,
     region,
     ...(env[ENV.eventSource] ? { source: env[ENV.eventSource] } : {}),
   });
@@ -203,7 +206,7 @@ export function streamProcessorFromEnv(env: Env) {
 let production: ReturnType<typeof createStreamProcessor> | undefined;
 
 /** The Lambda entry point (`index.handler` in the bundle). */
-export const handler = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   production ??= streamProcessorFromEnv(process.env);
   return production(event);
 };

@@ -21,6 +21,21 @@ export const INVOKES: Record<
     region: String(inputs.region ?? region),
     id: String(inputs.region ?? region),
   }),
+  // The stream of a table's replica in this region (components/functions reads it for the
+  // stream processor's mapping).
+  "aws:dynamodb/getTable:getTable": (inputs, region) => {
+    const name = String(inputs.name);
+    const arn = `arn:aws:dynamodb:${region}:${MOCK_ACCOUNT_ID}:table/${name}`;
+    return {
+      id: name,
+      name,
+      arn,
+      streamEnabled: true,
+      streamViewType: "NEW_AND_OLD_IMAGES",
+      streamLabel: "2026-01-01T00:00:00.000",
+      streamArn: `${arn}/stream/2026-01-01T00:00:00.000`,
+    };
+  },
   "aws:index/getAvailabilityZones:getAvailabilityZones": (inputs, region) => {
     const r = String(inputs.region ?? region);
     return {
