@@ -82,7 +82,9 @@ export class RegionalCell extends pulumi.ComponentResource {
       queueUrl: parts.queue.queueUrl,
       bucketName: parts.bucket.bucketName,
       controlTableName: parts.tables.controlTable.apply((t) => t.tableName),
+      controlTableArn: parts.tables.controlTable.apply((t) => t.tableArn),
       tableNames: parts.tables.tables.apply((ts) => ts.map((t) => t.tableName)),
+      tableArns: parts.tables.tables.apply((ts) => ts.map((t) => t.tableArn)),
     });
     this.registerOutputs({
       manifest: this.manifest,
@@ -108,7 +110,10 @@ export interface CellEndpoints {
   queueUrl: string;
   bucketName: string;
   controlTableName: string;
+  /** This region's table (or replica) ARNs. */
+  controlTableArn: string;
   tableNames: string[];
+  tableArns: string[];
 }
 
 /** A cell's name prefixes every regional resource name; AWS's shortest limits allow 33. */

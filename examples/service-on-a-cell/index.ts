@@ -1,0 +1,4 @@
+// `pulumi up -s <stack>` in this folder: the cell plus the orders service (program.ts).
+import { ordersProgram } from "./program";
+
+export = () => ordersProgram();
