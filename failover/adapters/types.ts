@@ -9,11 +9,12 @@
  *   (except Route 53, whose API is global, and ARC, which rotates over the cluster endpoints
  *   it was given, skipping `avoidRegions`).
  * - Reads never change state. The only state-changing calls are: switchoverGlobalCluster,
- *   failoverGlobalCluster, putMetric, putWriter, putFence, failoverGlobalDatastore and
- *   updateRoutingControlStates.
- * - Failures are thrown as `AdapterError` with a `kind`; the engine retries `transient` ones.
- *   An implementation may also let a raw SDK error through: the engine classifies those by
- *   `error.name` (see `failover/engine/retry.ts`).
+ *   failoverGlobalCluster, putMetric, putWriter, putFence, failoverGlobalDatastore,
+ *   updateRoutingControlStates and setEventSourceMappingEnabled.
+ * - Failures are thrown as `AdapterError` with a `kind`; the engine retries the `transient`
+ *   ones (it reads `retryable`) and knows no AWS error names, so an implementation classifies
+ *   every SDK error before it leaves (`failover/adapters/aws/errors.ts`); none lets a raw one
+ *   through.
  * - Times are epoch milliseconds taken from the engine's clock, never from the wall clock, so
  *   that a virtual-time run is deterministic.
  *
@@ -387,6 +388,42 @@ export interface StsAdapter {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Lambda event source mappings (the consumers' on/off switch) and SQS queue depth
+
+export interface EventSourceMappingState {
+  uuid: string;
+  /** `Creating`, `Enabling`, `Enabled`, `Disabling`, `Disabled`, `Updating`, `Deleting`. */
+  state: string;
+  functionArn: string;
+  eventSourceArn: string;
+}
+
+export interface LambdaAdapter {
+  /** GetEventSourceMapping. Throws AdapterError(`not-found`) for an unknown UUID. */
+  getEventSourceMapping(region: Region, uuid: string): Promise<EventSourceMappingState>;
+  /**
+   * UpdateEventSourceMapping with only `Enabled`. Returns the mapping as AWS reports it right
+   * after (usually `Enabling` or `Disabling`); poll getEventSourceMapping for the end state.
+   */
+  setEventSourceMappingEnabled(
+    region: Region,
+    uuid: string,
+    enabled: boolean,
+  ): Promise<EventSourceMappingState>;
+}
+
+/** GetQueueAttributes' approximate counts (eventually consistent, about a minute behind). */
+export interface QueueDepth {
+  visible: number;
+  notVisible: number;
+  delayed: number;
+}
+
+export interface SqsAdapter {
+  queueDepth(region: Region, queueUrl: string): Promise<QueueDepth>;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The bundle the commands and runbooks take
 
 export interface Adapters {
@@ -398,6 +435,8 @@ export interface Adapters {
   route53: Route53Adapter;
   arc: ArcAdapter;
   sts: StsAdapter;
+  lambda: LambdaAdapter;
+  sqs: SqsAdapter;
 }
 
 export interface AdapterOptions {
@@ -411,16 +450,3 @@ export interface AdapterOptions {
 
 /** Commands take a factory so tests and the simulator inject their own adapters. */
 export type AdaptersFactory = (options: AdapterOptions) => Adapters;
-
-// ---------------------------------------------------------------------------------------------
-// Time and randomness the engine runs on (injected: the simulator runs in virtual time)
-
-export interface Clock {
-  /** Epoch milliseconds. */
-  now(): number;
-  /** Resolves after `ms`; rejects with the signal's reason if aborted first. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-/** Returns a number in [0, 1); used for retry jitter and endpoint rotation. */
-export type RandomSource = () => number;

@@ -4,7 +4,7 @@ import * as path from "path";
 import { FileJournalStore } from "../engine/journal";
 import { AdapterError, Adapters, Region } from "../adapters/types";
 import { colourWanted } from "./colour";
-import { runCli } from "./program";
+import { runCli } from "../commands/program";
 import { CliFixture } from "../testing/cliHarness";
 import { CrashingJournal } from "../testing/harness";
 

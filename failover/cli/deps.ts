@@ -1,4 +1,5 @@
-import { AdaptersFactory, Clock, RandomSource } from "../adapters/types";
+import { AdaptersFactory } from "../adapters/types";
+import { Clock, RandomSource } from "../engine/clock";
 import { JournalStore } from "../engine/journal";
 
 /** A place to write text (process.stdout in real use, a buffer in tests). */

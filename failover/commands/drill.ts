@@ -5,10 +5,12 @@ import { CliDeps } from "../cli/deps";
 import { RunFailedError, UserError } from "../cli/errors";
 import { RANDOM_FAULTS, randomFaults } from "../drill/faults";
 import { DrillResult, runDrill, ScenarioName, SCENARIOS } from "../drill/harness";
-import { readFaultsFile } from "../drill/options";
+import { MAX_FAULT_SECONDS, readFaultsFile, shiftFault } from "../drill/options";
 import { drillSummary, drillVerdict, renderText, writeDrillReport } from "../drill/report";
+import { referenceSeconds } from "../drill/scenario";
 import { buildTopology, resolveCurrentState } from "../runbooks";
 import { loadManifests } from "../cli/manifests";
+import { requireSource } from "../cli/packageRoot";
 import { Rng } from "../simulator/rng";
 import { addCommonOptions, CommonOptions, loadInputs } from "./common";
 import { addRunOptions, executeRun, RunCommandOptions } from "./run";
@@ -27,6 +29,7 @@ interface DrillOptions extends CommonOptions {
   randomFaults?: number;
   crashAt?: number[];
   reactionSeconds?: number;
+  healAt?: number;
   yes?: boolean;
 }
 
@@ -36,6 +39,17 @@ const integer = (flag: string) => (v: string) => {
     throw new UserError(
       `${flag} '${v}' is not a whole number`,
       `pass ${flag} <n>, e.g. ${flag} 7.`,
+    );
+  }
+  return n;
+};
+
+const seconds = (flag: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > MAX_FAULT_SECONDS) {
+    throw new UserError(
+      `${flag} '${v}' is not a time in the drill`,
+      `pass seconds from the drill's time zero (the fault), above 0 and at most ${MAX_FAULT_SECONDS}, e.g. ${flag} 90.`,
     );
   }
   return n;
@@ -101,6 +115,12 @@ export function registerDrill(program: Command, deps: CliDeps): void {
         "operator delay after detection (default: 0, or 30 for a brownout)",
       ).argParser(integer("--reaction-seconds")),
     )
+    .addOption(
+      new Option(
+        "--heal-at <s>",
+        "the scenario's fault ends this many seconds after it started: the failed region returns (maybe during the failover)",
+      ).argParser(seconds("--heal-at")),
+    )
     .option("--yes", "AWS drills: approve without asking");
   addCommonOptions(cmd).action((opts: DrillOptions) =>
     opts.simulate ? simulate(opts, deps) : drillOnAws(opts, deps),
@@ -124,8 +144,19 @@ async function simulate(opts: DrillOptions, deps: CliDeps): Promise<void> {
       `pick a peer: ${regions.filter((r) => r !== writer).join(", ")}.`,
     );
   }
+  if (opts.healAt !== undefined && scenario === "switchover") {
+    throw new UserError(
+      "--heal-at ends the scenario's fault, and a switchover has none",
+      "drop --heal-at, or pick --scenario region-outage, partition or brownout (or give faults with 'until' in --faults).",
+    );
+  }
+  // Faults files, the report and the picture count from one time zero: the fault, or the command.
+  const reference = referenceSeconds(scenario, WARMUP_SECONDS, opts.reactionSeconds);
+  const fileFaults = opts.faults
+    ? readFaultsFile(path.resolve(deps.cwd, opts.faults), regions)
+    : [];
   const faults = [
-    ...(opts.faults ? readFaultsFile(path.resolve(deps.cwd, opts.faults), WARMUP_SECONDS) : []),
+    ...fileFaults.map((f) => shiftFault(f, reference)),
     ...(opts.randomFaults
       ? randomFaults(new Rng(opts.seed).fork("random-faults"), regions, {
           count: opts.randomFaults,
@@ -134,16 +165,6 @@ async function simulate(opts: DrillOptions, deps: CliDeps): Promise<void> {
         })
       : []),
   ];
-  for (const f of faults) {
-    const named = f.type === "partition" ? f.regions : [f.region];
-    const unknown = named.find((r) => !regions.includes(r));
-    if (unknown) {
-      throw new UserError(
-        `--faults names ${unknown}, which has no manifest`,
-        `use one of ${regions.join(", ")}.`,
-      );
-    }
-  }
   let result: DrillResult;
   try {
     result = await runDrill({
@@ -155,6 +176,7 @@ async function simulate(opts: DrillOptions, deps: CliDeps): Promise<void> {
       crashes: opts.crashAt,
       warmupSeconds: WARMUP_SECONDS,
       reactionSeconds: opts.reactionSeconds,
+      scenarioUntil: opts.healAt === undefined ? undefined : reference + opts.healAt,
     });
   } catch (e) {
     if (e instanceof Error && /at least two regions/.test(e.message)) {
@@ -166,23 +188,59 @@ async function simulate(opts: DrillOptions, deps: CliDeps): Promise<void> {
     throw e;
   }
   const dir = path.resolve(deps.cwd, opts.report);
-  const files =
-    deps.writeReports === false
-      ? []
-      : writeDrillReport(result, dir).map((f) => path.relative(deps.cwd, f));
+  const writing = deps.writeReports !== false;
+  // The replay reads the faults from the report's own copy: editing the original changes nothing.
+  const faultsCopy = path.join(opts.report, "faults.json");
+  const replay = replayCommand(opts, scenario, result.to, {
+    faultsFile: fileFaults.length === 0 ? undefined : writing ? faultsCopy : opts.faults,
+  });
+  const files = writing
+    ? writeDrillReport(result, dir, { replay, fileFaults }).map((f) => path.relative(deps.cwd, f))
+    : [];
   if (opts.json) {
     deps.stdout.write(JSON.stringify(drillSummary(result), null, 2) + "\n");
   } else {
-    deps.stdout.write(renderText(result));
+    deps.stdout.write(renderText(result, replay));
     if (files.length) deps.stdout.write(`report: ${files.join(", ")}\n`);
   }
   const verdict = drillVerdict(result);
   if (!verdict.ok) {
     throw new RunFailedError(
       `drill ${scenario} (seed ${opts.seed}) failed: ${verdict.problems.join("; ")}`,
-      `replay it with 'failover drill --simulate --scenario ${scenario} --seed ${opts.seed}' and read ${path.join(opts.report, "drill.md")}.`,
+      `replay it with '${replay}' and read ${path.join(opts.report, "drill.md")}.`,
     );
   }
+}
+
+/**
+ * The command that runs this drill again, to the event: every flag that changes the run, the
+ * target as resolved, and the faults file (the report's copy of it).
+ */
+export function replayCommand(
+  opts: DrillOptions,
+  scenario: ScenarioName,
+  to: string,
+  o: { faultsFile?: string },
+): string {
+  const args = ["failover", "drill", "--simulate", "--scenario", scenario];
+  args.push("--seed", String(opts.seed), "--to", to);
+  if (opts.offline) args.push("--offline");
+  for (const m of opts.manifest) args.push("--manifest", m);
+  if (opts.maxManifestAge !== undefined)
+    args.push("--max-manifest-age", String(opts.maxManifestAge));
+  if (o.faultsFile !== undefined) args.push("--faults", o.faultsFile);
+  if (opts.randomFaults) args.push("--random-faults", String(opts.randomFaults));
+  if (opts.crashAt?.length) args.push("--crash-at", opts.crashAt.join(","));
+  if (opts.reactionSeconds !== undefined)
+    args.push("--reaction-seconds", String(opts.reactionSeconds));
+  if (opts.healAt !== undefined) args.push("--heal-at", String(opts.healAt));
+  if (opts.report !== DEFAULT_DRILL_REPORT_DIR) args.push("--report", opts.report);
+  return args.map(shellQuote).join(" ");
+}
+
+/** POSIX shell quoting, only where a word needs it. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 async function drillManifests(opts: DrillOptions, deps: CliDeps): Promise<DrManifest[]> {
@@ -193,11 +251,10 @@ async function drillManifests(opts: DrillOptions, deps: CliDeps): Promise<DrMani
         "drop one: --offline renders the shipped stacks, --manifest reads files.",
       );
     }
-    // Imported lazily: rendering loads the Pulumi mock runtime, which plain drills do not need.
-    type Offline = typeof import("../../plan/offlineManifests");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const offline: Offline = require("../../plan/offlineManifests");
-    const { offlineManifests } = offline;
+    // Loaded lazily, from the sources: rendering loads the Pulumi mock runtime, which plain drills
+    // do not need, and the program finds its files relative to its sources (not the bundle's).
+    const { offlineManifests } =
+      requireSource<typeof import("../../plan/offlineManifests")>("plan/offlineManifests");
     return offlineManifests();
   }
   // Validated like every command's manifests, but no AWS adapters: nothing here calls AWS.

@@ -5,10 +5,8 @@ import { InputIssue } from "../../validation/issues";
 import { CliDeps } from "../cli/deps";
 import { UserError } from "../cli/errors";
 import { loadManifests } from "../cli/manifests";
-import { Emulator, isLoopback, parseFaults, parseParams } from "../emulator";
-import type { FaultSpec } from "../emulator";
+import type { Emulator, FaultSpec } from "../emulator";
 import { ParamOverrides } from "../simulator/params";
-import { ARC_REGIONS } from "../emulator/services";
 import { buildTopology } from "../runbooks/topology";
 import { addCommonOptions, CommonOptions, writeJson } from "./common";
 
@@ -65,7 +63,14 @@ export function registerEmulate(program: Command, deps: CliDeps): void {
   addCommonOptions(cmd).action((opts: EmulateOptions) => emulate(opts, deps));
 }
 
+/** The emulator (a server and the simulator's models), loaded by this command only. */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const emulatorModule = (): typeof import("../emulator") => require("../emulator");
+const servicesModule = (): typeof import("../emulator/services") => require("../emulator/services");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 async function emulate(opts: EmulateOptions, deps: CliDeps): Promise<void> {
+  const { Emulator, isLoopback } = emulatorModule();
   if (!isLoopback(opts.host)) {
     throw new UserError(
       `--host ${opts.host} is not a loopback address`,
@@ -82,7 +87,7 @@ async function emulate(opts: EmulateOptions, deps: CliDeps): Promise<void> {
   const faults = opts.faults
     ? readFaults(opts.faults, deps.cwd, {
         worldRegions: topology.regions,
-        listenerRegions: [...new Set([...topology.regions, ...ARC_REGIONS])],
+        listenerRegions: [...new Set([...topology.regions, ...servicesModule().ARC_REGIONS])],
       })
     : [];
   let emulator: Emulator;
@@ -155,7 +160,7 @@ function readFaults(
   cwd: string,
   targets: { worldRegions: string[]; listenerRegions: string[] },
 ): FaultSpec[] {
-  const r = parseFaults(readJson(file, cwd, "--faults"), targets);
+  const r = emulatorModule().parseFaults(readJson(file, cwd, "--faults"), targets);
   if ("issues" in r) {
     throw invalid(
       file,
@@ -168,7 +173,7 @@ function readFaults(
 }
 
 function readParams(file: string, cwd: string): ParamOverrides {
-  const r = parseParams(readJson(file, cwd, "--params"));
+  const r = emulatorModule().parseParams(readJson(file, cwd, "--params"));
   if ("issues" in r) {
     throw invalid(
       file,

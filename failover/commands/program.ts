@@ -3,11 +3,12 @@ import * as path from "path";
 import * as readline from "readline";
 import { Command, CommanderError } from "commander";
 import { AwsAdapters, destroyAwsClients } from "../adapters/aws";
-import { COMMANDS } from "../commands";
+import { colourWanted } from "../cli/colour";
+import { CliDeps } from "../cli/deps";
+import { EXIT, toExit } from "../cli/errors";
+import { packageRoot } from "../cli/packageRoot";
 import { systemClock, systemRandom } from "../engine/clock";
-import { colourWanted } from "./colour";
-import { CliDeps } from "./deps";
-import { EXIT, toExit } from "./errors";
+import { COMMANDS } from "./index";
 
 export function buildProgram(deps: CliDeps): Command {
   const program = new Command("failover")
@@ -25,9 +26,9 @@ export function buildProgram(deps: CliDeps): Command {
   return program;
 }
 
-/** The version in package.json, read at run time so a release needs no build step. */
+/** The version in package.json, read at run time (from the sources and from the bundle alike). */
 export function packageVersion(): string {
-  const file = path.join(__dirname, "..", "..", "package.json");
+  const file = path.join(packageRoot(), "package.json");
   return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
 }
 

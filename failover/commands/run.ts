@@ -11,7 +11,6 @@ import { FileJournalStore, JournalError, JournalStore, summarize } from "../engi
 import { checkResumeHeader, isRunId, joinProblems, RUN_ID_EXAMPLE } from "../engine/journalSchema";
 import { buildRunReport, renderRunMarkdown, RunReport } from "../engine/report";
 import { DEFAULT_RETRY, withRetry, withTimeout } from "../engine/retry";
-import { credentialRegionDependencies } from "../adapters/aws/profile";
 import { Approver, runSteps } from "../engine/runner";
 import {
   buildRunbook,
@@ -437,7 +436,13 @@ async function refuseCredentialsFrom(
 ): Promise<void> {
   const profile = opts.profile ?? deps.env.AWS_PROFILE;
   if (!profile) return;
-  const blocking = (await credentialRegionDependencies(profile)).filter((d) => d.region === failed);
+  // Loaded here only: it reads the shared config files through the SDK's parser.
+  type Profiles = typeof import("../adapters/aws/profile");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const profiles: Profiles = require("../adapters/aws/profile");
+  const blocking = (await profiles.credentialRegionDependencies(profile)).filter(
+    (d) => d.region === failed,
+  );
   if (blocking.length === 0) return;
   const d = blocking[0];
   throw new UserError(

@@ -1,8 +1,9 @@
 import { Command } from "commander";
-import { AdapterError, Adapters, Clock, Region } from "../adapters/types";
+import { AdapterError, Adapters, Region } from "../adapters/types";
 import { CliDeps } from "../cli/deps";
 import { palette, Palette, paletteFor } from "../cli/colour";
 import { CouldNotCheckError, EXIT, UnhealthyError } from "../cli/errors";
+import { Clock } from "../engine/clock";
 import { withTimeout } from "../engine/retry";
 import {
   dynamoLatencyQuery,

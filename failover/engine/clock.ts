@@ -1,4 +1,15 @@
-import { Clock, RandomSource } from "../adapters/types";
+// Time and randomness the engine runs on, injected so that the simulator runs the same engine
+// and runbooks in virtual time. The engine owns these: it imports nothing from the adapters.
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+  /** Resolves after `ms`; rejects with the signal's reason if aborted first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Returns a number in [0, 1); used for retry jitter and endpoint rotation. */
+export type RandomSource = () => number;
 
 /** The wall clock, for real runs. The simulator passes a virtual clock instead. */
 export const systemClock: Clock = {

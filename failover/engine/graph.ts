@@ -1,4 +1,4 @@
-import { Clock, Region } from "../adapters/types";
+import { Clock } from "./clock";
 import { RetryPolicy } from "./retry";
 
 /** What a step's functions get. */
@@ -31,8 +31,8 @@ export interface VerifyResult {
 export interface Step {
   id: string;
   title: string;
-  /** The region the step calls (for the report and the data-plane audit). */
-  region?: Region;
+  /** The AWS region the step calls (for the report and the data-plane audit). */
+  region?: string;
   dependsOn: string[];
   /** True if the step changes AWS state. `plan` prints it; approval gates precede it. */
   mutates: boolean;

@@ -1,64 +1,22 @@
-import { AdapterError, Clock, RandomSource } from "../adapters/types";
+import { Clock, RandomSource } from "./clock";
 
 /**
- * AWS error names that mean "try again": throttling, server-side failures and timeouts.
- * Everything else (access denied, invalid state, validation) fails the step at once: retrying
- * a permanent error only hides it for minutes during an outage.
+ * What the engine retries: an error that says it is retryable (`retryable: true`), as every
+ * adapter's `AdapterError` of kind `transient` and the engine's own attempt timeout do. The engine
+ * knows no AWS error names, status codes or socket codes: that knowledge lives in the adapters
+ * (`failover/adapters/aws/errors.ts`), which classify every SDK error before it leaves them.
  */
-const TRANSIENT_NAMES = new Set([
-  "ThrottlingException",
-  "Throttling",
-  "ThrottledException",
-  "TooManyRequestsException",
-  "RequestLimitExceeded",
-  "RequestThrottled",
-  "RequestThrottledException",
-  "ProvisionedThroughputExceededException",
-  "SlowDown",
-  "InternalFailure",
-  "InternalError",
-  "InternalServerError",
-  "InternalServerException",
-  "InternalServiceError",
-  "InternalServiceErrorException",
-  "ServiceUnavailable",
-  "ServiceUnavailableException",
-  "EndpointTemporarilyUnavailableException",
-  "RequestTimeout",
-  "RequestTimeoutException",
-  "TimeoutError",
-  "AttemptTimeoutError",
-  "NetworkingError",
-]);
-
-/**
- * Socket-level failures, by Node's `error.code`: the endpoint (or the path to it) is down,
- * which is exactly what a regional outage looks like, so the next attempt or the next ARC
- * endpoint may work. TLS failures count too: a half-dead endpoint or a middlebox in trouble
- * fails the handshake, and another endpoint may not.
- */
-const NETWORK_CODE =
-  /^(ECONNRESET|ECONNREFUSED|ECONNABORTED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|EHOSTDOWN|ENETUNREACH|ENETDOWN|EPROTO|ERR_SSL_.*|ERR_TLS_.*|UNABLE_TO_VERIFY_LEAF_SIGNATURE|CERT_HAS_EXPIRED|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SOCKET_.*|UND_ERR_.*)$/;
+export interface RetryableError {
+  readonly retryable: boolean;
+}
 
 /** True when an error is worth retrying. */
 export function isTransient(error: unknown): boolean {
-  if (error instanceof AdapterError) return error.kind === "transient";
-  if (error === null || typeof error !== "object") return false;
-  const e = error as {
-    name?: string;
-    code?: string;
-    $retryable?: unknown;
-    $metadata?: { httpStatusCode?: number };
-  };
-  if (e.name && TRANSIENT_NAMES.has(e.name)) return true;
-  if (e.code && (TRANSIENT_NAMES.has(e.code) || NETWORK_CODE.test(e.code))) return true;
-  if (e.name && NETWORK_CODE.test(e.name)) return true;
-  if (e.$retryable) return true;
-  const status = e.$metadata?.httpStatusCode;
-  if (status !== undefined && (status >= 500 || status === 429)) return true;
-  // The SDK sometimes wraps the socket error it got.
-  const cause = (error as { cause?: unknown }).cause;
-  return cause !== undefined && cause !== error && isTransient(cause);
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    (error as Partial<RetryableError>).retryable === true
+  );
 }
 
 export interface RetryPolicy {
@@ -81,7 +39,9 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: Rando
 }
 
 /** Raised when one attempt takes longer than its timeout. Transient: the next attempt may work. */
-export class AttemptTimeoutError extends Error {
+export class AttemptTimeoutError extends Error implements RetryableError {
+  readonly retryable = true;
+
   constructor(
     readonly what: string,
     readonly timeoutMs: number,

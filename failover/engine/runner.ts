@@ -1,4 +1,4 @@
-import { Clock, RandomSource } from "../adapters/types";
+import { Clock, RandomSource } from "./clock";
 import { actualCriticalPath, Step, StepContext, topologicalOrder, VerifyResult } from "./graph";
 import { JournalStore, summarize } from "./journal";
 import { DEFAULT_RETRY, isTransient, withRetry, withTimeout } from "./retry";

@@ -3,12 +3,10 @@ import {
   AdapterError,
   Adapters,
   AdapterOptions,
-  Clock,
   ConditionalWriteResult,
   DynamoKeyValue,
   FenceRecord,
   MetricSample,
-  RandomSource,
   RunClaim,
   ClaimResult,
   WriterRecord,
@@ -21,8 +19,10 @@ import {
   releaseAllowed,
   WRITER_PK,
 } from "../adapters/control";
+import { Clock, RandomSource } from "../engine/clock";
 import { AuroraGlobal, ServiceOperation } from "./aurora";
 import { CacheGlobalDatastore } from "./cache";
+import { Consumers } from "./consumers";
 import { GlobalTable } from "./dynamo";
 import { EventHandle, Kernel } from "./kernel";
 import { MskMesh, MskReplicator } from "./msk";
@@ -88,6 +88,8 @@ export class Simulation {
   readonly cache?: CacheGlobalDatastore;
   readonly traffic: Traffic;
   readonly workload: Workload;
+  /** Writer-only queue consumers (Lambda event source mappings) and their queues. */
+  readonly consumers: Consumers;
   readonly calls: CallRecord[] = [];
   readonly epochMs: number;
   /**
@@ -236,6 +238,16 @@ export class Simulation {
       },
       this.traffic,
       this.homeRegion,
+    );
+    this.consumers = new Consumers(
+      k,
+      w,
+      this.rng.fork("consumers"),
+      this.params.consumers,
+      options.manifests,
+      this.homeRegion,
+      this.traffic,
+      (region) => this.workload.accepting(region),
     );
   }
 
@@ -653,6 +665,22 @@ export class Simulation {
                 }
               }
             },
+          ),
+      },
+      lambda: {
+        getEventSourceMapping: (region, uuid) =>
+          call("lambda", "GetEventSourceMapping", region, false, () =>
+            this.consumers.describe(region, uuid),
+          ),
+        setEventSourceMappingEnabled: (region, uuid, enabled) =>
+          call("lambda", "UpdateEventSourceMapping", region, true, () =>
+            this.consumers.setEnabled(region, uuid, enabled),
+          ),
+      },
+      sqs: {
+        queueDepth: (region, queueUrl) =>
+          call("sqs", "GetQueueAttributes", region, false, () =>
+            this.consumers.depth(region, queueUrl),
           ),
       },
       sts: {

@@ -5,7 +5,7 @@ import * as path from "path";
 import { DrManifest } from "../../manifest";
 import { AdaptersFactory } from "../adapters/types";
 import { CliDeps } from "../cli/deps";
-import { runCli } from "../cli/program";
+import { runCli } from "../commands/program";
 import { ManualClock, seededRandom } from "../engine/clock";
 import { FakeAws } from "./fakeAws";
 import { freshManifests } from "./harness";

@@ -6,13 +6,17 @@ import {
   AuroraGlobalClusterState,
   ClaimResult,
   ConditionalWriteResult,
+  EventSourceMappingState,
   FenceRecord,
+  QueueDepth,
   Region,
   RoutingControlState,
   RunClaim,
   WriterRecord,
 } from "../adapters/types";
 import { CLAIM_PK, claimAllowed, controlWriteAllowed, releaseAllowed } from "../adapters/control";
+import { toAdapterError } from "../adapters/aws/errors";
+import { writerOnlyConsumers } from "../runbooks/steps/consumers";
 
 /*
  * A small, instant, in-memory AWS for the engine, runbook and CLI tests: enough behaviour to
@@ -37,6 +41,7 @@ const MUTATING = new Set([
   "PutItem",
   "FailoverGlobalReplicationGroup",
   "UpdateRoutingControlStates",
+  "UpdateEventSourceMapping",
 ]);
 
 export class FakeAws {
@@ -74,6 +79,13 @@ export class FakeAws {
   readonly arc = new Map<string, RoutingControlState>();
   /** Counts of accepted (non-repeated) promotions, to prove no double promotion. */
   promotions = { aurora: 0, cache: 0 };
+  /** Writer-only event source mappings by UUID (enabled in the writer's region at the start). */
+  readonly mappings = new Map<
+    string,
+    { region: Region; state: string; sourceArn: string; functionArn: string; polls?: number }
+  >();
+  /** GetQueueAttributes per region (every queue there); empty when not set. */
+  readonly queueDepths = new Map<Region, QueueDepth>();
   /** Set whenever two regions would accept writes at once (must stay empty). */
   readonly twoWriterMoments: string[] = [];
 
@@ -97,6 +109,16 @@ export class FakeAws {
         );
       }
     }
+    for (const m of manifests) {
+      for (const x of writerOnlyConsumers(m)) {
+        this.mappings.set(x.eventSourceMappingUuid, {
+          region: m.region,
+          state: m.region === this.auroraWriter ? "Enabled" : "Disabled",
+          sourceArn: x.sourceArn,
+          functionArn: x.functionArn,
+        });
+      }
+    }
     // Steady state the runbooks establish: the writer recorded, the others fenced.
     for (const m of manifests) {
       const items = this.control.get(m.region)!;
@@ -109,6 +131,26 @@ export class FakeAws {
         });
       }
     }
+  }
+
+  /** A mapping as GetEventSourceMapping reports it; a read moves a pending switch on. */
+  private mapping(region: Region, uuid: string, read: boolean): EventSourceMappingState {
+    const m = this.mappings.get(uuid);
+    if (!m || m.region !== region) {
+      throw new AdapterError(
+        "not-found",
+        "Lambda",
+        "GetEventSourceMapping",
+        region,
+        `mapping ${uuid} not found`,
+        "ResourceNotFoundException",
+      );
+    }
+    if (read && m.polls !== undefined && --m.polls < 0) {
+      m.state = m.state === "Enabling" ? "Enabled" : "Disabled";
+      m.polls = undefined;
+    }
+    return { uuid, state: m.state, functionArn: m.functionArn, eventSourceArn: m.sourceArn };
   }
 
   private cellOf(region: Region): DrManifest {
@@ -137,7 +179,8 @@ export class FakeAws {
       const name = queue.shift()!;
       const e = new Error(`injected ${name}`);
       e.name = name;
-      throw e;
+      // Classified as the real adapters classify every SDK error (the engine reads only `kind`).
+      throw toAdapterError(service, op, region, e);
     }
   }
 
@@ -475,6 +518,39 @@ export class FakeAws {
         async updateRoutingControlStates(updates, options) {
           self.enter("ARC", "UpdateRoutingControlStates", firstLive(self, options?.avoidRegions));
           for (const u of updates) self.arc.set(u.routingControlArn, u.state);
+        },
+      },
+      lambda: {
+        async getEventSourceMapping(region, uuid) {
+          self.enter("Lambda", "GetEventSourceMapping", region);
+          return self.mapping(region, uuid, true);
+        },
+        async setEventSourceMappingEnabled(region, uuid, enabled) {
+          self.enter("Lambda", "UpdateEventSourceMapping", region);
+          const m = self.mappings.get(uuid);
+          if (m && m.polls !== undefined) {
+            const e = new Error("The event source mapping is currently in an update state");
+            e.name = "ResourceInUseException";
+            throw new AdapterError(
+              "invalid-state",
+              "Lambda",
+              "UpdateEventSourceMapping",
+              region,
+              e.message,
+              e.name,
+            );
+          }
+          if (m && m.state !== (enabled ? "Enabled" : "Disabled")) {
+            m.state = enabled ? "Enabling" : "Disabling";
+            m.polls = 1;
+          }
+          return self.mapping(region, uuid, false);
+        },
+      },
+      sqs: {
+        async queueDepth(region) {
+          self.enter("SQS", "GetQueueAttributes", region);
+          return self.queueDepths.get(region) ?? { visible: 0, notVisible: 0, delayed: 0 };
         },
       },
       sts: {

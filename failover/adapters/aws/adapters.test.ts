@@ -44,6 +44,7 @@ import {
   awsRoute53,
   awsSts,
   classify,
+  toAdapterError,
 } from "./index";
 
 const awsError = (name: string, extra: Record<string, unknown> = {}) =>
@@ -656,5 +657,21 @@ describe("AWS adapters (SDK v3, aws-sdk-client-mock)", () => {
       ["SomethingElse", "unknown"],
     ];
     for (const [name, kind] of cases) assert.equal(classify(awsError(name)), kind, name);
+  });
+
+  it("classifies as transient what the engine must retry: names, 5xx and 429, socket codes", () => {
+    for (const name of ["ServiceUnavailable", "TimeoutError", "ECONNRESET", "SlowDown"]) {
+      assert.equal(classify(awsError(name)), "transient", name);
+    }
+    for (const status of [500, 503, 429]) {
+      const e = Object.assign(new Error("x"), { $metadata: { httpStatusCode: status } });
+      assert.equal(classify(e), "transient", String(status));
+    }
+    assert.equal(classify(Object.assign(new Error("x"), { $retryable: {} })), "transient");
+    const e400 = Object.assign(new Error("x"), { $metadata: { httpStatusCode: 400 } });
+    assert.equal(classify(e400), "unknown");
+    // What the engine reads: the AdapterError an adapter throws says `retryable`.
+    assert.equal(toAdapterError("S", "Op", "eu-west-1", awsError("Throttling")).retryable, true);
+    assert.equal(toAdapterError("S", "Op", "eu-west-1", awsError("AccessDenied")).retryable, false);
   });
 });

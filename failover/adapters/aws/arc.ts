@@ -3,7 +3,7 @@ import {
   Route53RecoveryClusterClient,
   UpdateRoutingControlStatesCommand,
 } from "@aws-sdk/client-route53-recovery-cluster";
-import { AdapterError, ArcAdapter, ArcEndpoint, RandomSource } from "../types";
+import { AdapterError, ArcAdapter, ArcEndpoint } from "../types";
 import { call, clientConfig, ClientSettings, tracked } from "./client";
 import { classify } from "./errors";
 
@@ -16,7 +16,8 @@ import { classify } from "./errors";
 export function awsArc(
   endpoints: ArcEndpoint[],
   settings: ClientSettings = {},
-  random: RandomSource = Math.random,
+  /** A number in [0, 1) that picks the first endpoint; tests pin it. */
+  random: () => number = Math.random,
 ): ArcAdapter {
   const clients = new Map<string, Route53RecoveryClusterClient>();
   const clientFor = (e: ArcEndpoint) => {

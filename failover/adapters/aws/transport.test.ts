@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import * as net from "net";
 import { AdapterError } from "../types";
-import { isTransient } from "../../engine/retry";
+import { isTransientAwsError } from "./errors";
 import { awsArc } from "./arc";
 import { CALL_ATTEMPTS, destroyAwsClients } from "./client";
 import { awsSts } from "./sts";
@@ -188,13 +188,17 @@ describe("AWS adapters at the socket layer (loopback listeners)", function () {
       "ERR_TLS_CERT_ALTNAME_INVALID",
       "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
     ]) {
-      assert.ok(isTransient(Object.assign(new Error("x"), { code })), code);
+      assert.ok(isTransientAwsError(Object.assign(new Error("x"), { code })), code);
       // The SDK sometimes wraps the socket error.
       assert.ok(
-        isTransient(new Error("wrapped", { cause: Object.assign(new Error("y"), { code }) })),
+        isTransientAwsError(
+          new Error("wrapped", { cause: Object.assign(new Error("y"), { code }) }),
+        ),
       );
     }
-    assert.ok(!isTransient(Object.assign(new Error("x"), { name: "AccessDeniedException" })));
+    assert.ok(
+      !isTransientAwsError(Object.assign(new Error("x"), { name: "AccessDeniedException" })),
+    );
   });
 
   it("ARC moves on past endpoints that reset, refuse or never answer, to one that works", async () => {

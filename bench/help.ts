@@ -1,0 +1,89 @@
+/**
+ * Start-up time of the `failover` command as an operator meets it: `bin/failover.js --help` (or
+ * any other arguments) in a fresh process, wall time from spawn to exit. Prints every run and
+ * the median; exits 1 when the median is above `--max` seconds (when given).
+ *
+ * Each run is paired with a bare `node -e ""` started just before it, and the median of the
+ * differences is printed too: on a shared, loaded machine the bare start-up alone can take half
+ * a second, and the difference is what the command itself costs.
+ *
+ * Usage: npx tsx bench/help.ts [--runs 11] [--max 0.3] [--node <node binary>] [--bin <failover.js>]
+ *                              [-- <failover arguments>]
+ *   npx tsx bench/help.ts -- --version
+ *   npx tsx bench/help.ts -- status --help
+ */
+import { spawnSync } from "child_process";
+import * as path from "path";
+
+const root = path.resolve(__dirname, "..");
+const dashes = process.argv.indexOf("--");
+const own = dashes >= 0 ? process.argv.slice(0, dashes) : process.argv;
+const args = dashes >= 0 ? process.argv.slice(dashes + 1) : ["--help"];
+const arg = (name: string) => {
+  const i = own.indexOf(name);
+  return i >= 0 ? own[i + 1] : undefined;
+};
+const runs = Number(arg("--runs") ?? 11);
+// Another Node (e.g. the Node 22 binary .ci/run fetches) or another checkout's command.
+const node = path.resolve(arg("--node") ?? process.execPath);
+const bin = path.resolve(arg("--bin") ?? path.join(root, "bin", "failover.js"));
+const max = arg("--max") === undefined ? undefined : Number(arg("--max"));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function timed(argv: string[]): {
+  seconds: number;
+  status: number | null;
+  out: string;
+  err: string;
+} {
+  const t0 = process.hrtime.bigint();
+  // The bench's own environment, minus anything that would change what the command loads.
+  const res = spawnSync(node, argv, {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, NODE_OPTIONS: "" },
+  });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { seconds, status: res.status, out: res.stdout, err: res.stderr };
+}
+
+// bin/failover.js runs the TypeScript sources when the bundle is older than they are: say which
+// one was measured.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { bundleIsFresh } = require(path.join(root, "bin", "failover.js")) as {
+  bundleIsFresh: () => boolean;
+};
+const which = () =>
+  bundleIsFresh()
+    ? "the bundle (dist/failover.js)"
+    : "the TypeScript sources through tsx (no fresh bundle: npm run build)";
+const before = which();
+const nodeVersion = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
+const times: number[] = [];
+const overheads: number[] = [];
+for (let i = 0; i < runs; i++) {
+  const bare = timed(["-e", ""]).seconds;
+  const res = timed([bin, ...args]);
+  if (res.status !== 0 || !res.out.trim()) {
+    console.error(res.err);
+    throw new Error(`failover ${args.join(" ")} exited ${res.status} with no output`);
+  }
+  times.push(res.seconds);
+  overheads.push(res.seconds - bare);
+  console.log(`run ${i + 1}: ${res.seconds.toFixed(3)} s (bare node ${bare.toFixed(3)} s)`);
+}
+const m = median(times);
+const after = which();
+console.log(`measured ${before}${after !== before ? `, then ${after}` : ""}`);
+console.log(
+  `failover ${args.join(" ")}: median ${m.toFixed(3)} s over ${runs} runs (min ${Math.min(...times).toFixed(3)}, max ${Math.max(...times).toFixed(3)}), ${median(overheads).toFixed(3)} s above a bare node, on ${nodeVersion}`,
+);
+if (max !== undefined && m > max) {
+  console.error(`median ${m.toFixed(3)} s is above --max ${max} s`);
+  process.exitCode = 1;
+}
