@@ -3,6 +3,8 @@ import { at, physicalName, shown, str } from "../lib/props";
 import { T } from "../lib/types";
 import { LB } from "./workloadTypes";
 
+const API_DOMAIN = "aws:apigateway/domainName:DomainName";
+
 /** Route 53 checks that request a path (TCP and calculated checks have none). */
 const PATH_CHECK_TYPES = ["HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH"];
 
@@ -13,9 +15,12 @@ export const eksHealthPathMatchesRoute53 = stackPolicy({
   enforcementLevel: "mandatory",
   validate: (stack, _config, report, notApplicable) => {
     const groups = stack.ofType(LB.targetGroup).filter((g) => g.props.targetType === "ip");
+    // A check on an API Gateway custom domain (components/api) reaches API Gateway, not the pods.
+    const apiDomains = new Set(stack.ofType(API_DOMAIN).map((d) => str(d.props.domainName)));
     const checks = stack
       .ofType(T.healthCheck)
-      .filter((c) => PATH_CHECK_TYPES.includes(String(c.props.type)));
+      .filter((c) => PATH_CHECK_TYPES.includes(String(c.props.type)))
+      .filter((c) => !apiDomains.has(str(c.props.fqdn)));
     if (groups.length === 0 || checks.length === 0) {
       notApplicable("The stack has no IP target group or no Route 53 check that requests a path.");
     }
