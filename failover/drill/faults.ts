@@ -27,8 +27,12 @@ export type FaultSpec =
 
 export type FaultType = FaultSpec["type"];
 
-export function describeFault(f: FaultSpec): string {
-  const span = f.until === undefined ? "" : ` until ${f.until.toFixed(0)} s`;
+/**
+ * A fault in words. `reference` is the drill's time zero (virtual seconds), so that an end reads
+ * in the same time base as the report, the picture and the faults file.
+ */
+export function describeFault(f: FaultSpec, reference = 0): string {
+  const span = f.until === undefined ? "" : ` until ${fmtSeconds(f.until - reference)} s`;
   switch (f.type) {
     case "region-outage":
       return `${f.region} down${span}`;
@@ -45,6 +49,10 @@ export function describeFault(f: FaultSpec): string {
     case "slow":
       return `${f.region} ${f.factor.toFixed(1)}x slower${span}`;
   }
+}
+
+function fmtSeconds(t: number): string {
+  return String(Math.round(t * 10) / 10);
 }
 
 function pct(x: number): string {
