@@ -143,6 +143,22 @@ export const apiManifestSchema = z.strictObject({
   acceptedUserPoolArns: z.array(arn),
 });
 
+/** A Lambda consumer of a cell and its event source mapping (components/functions). */
+export const functionConsumerSchema = z.strictObject({
+  /** The same in every cell: `queue-consumer`, `stream-processor`. */
+  name: nonEmpty,
+  functionName: nonEmpty,
+  functionArn: arn,
+  eventSourceMappingUuid: nonEmpty,
+  /** The queue or the table stream (this region's replica) the mapping reads. */
+  sourceArn: arn,
+  source: z.enum(["sqs", "dynamodb-stream"]),
+  /** Enabled only in the writer cell; switched by the failover commands. */
+  writerOnly: z.boolean(),
+});
+
+export const functionsStoreSchema = z.strictObject({ consumers: z.array(functionConsumerSchema) });
+
 /** One writer gate of a cell: an alarm on the cell's gate metric in one gate region. */
 const gateSchema = z.strictObject({
   region: nonEmpty,
@@ -180,6 +196,24 @@ export const trafficSwitchSchema = z.discriminatedUnion("type", [
     healthCheckId: nonEmpty,
   }),
 ]);
+
+/** The global edge the home stack owns (components/edge). */
+export const edgeManifestSchema = z.strictObject({
+  /** The edge's fully-qualified name (A/AAAA aliases to the distribution). */
+  name: nonEmpty,
+  distributionId: nonEmpty,
+  distributionArn: arn,
+  distributionDomainName: nonEmpty,
+  /** The WAF web ACL (CLOUDFRONT scope, us-east-1) on the distribution. */
+  webAclArn: arn,
+  /** The viewer certificate (ACM, us-east-1). */
+  certificateArn: arn,
+  /** The latency-routed service name reads go to first. */
+  primaryOrigin: nonEmpty,
+  /** The writer name: reads fail over to it, writes go only to it. */
+  secondaryOrigin: nonEmpty,
+  shieldAdvanced: z.boolean(),
+});
 
 /** A gate this stack hosts in its region for another cell (its alarm and health check). */
 const hostedGateSchema = z.strictObject({
@@ -244,6 +278,12 @@ export const drManifestSchema = z.strictObject({
     queue: z.strictObject({ queueUrl: nonEmpty, queueArn: arn, deadLetterQueueArn: arn }),
     /** The event path (components/events). Optional: manifests written before it still load. */
     events: eventsStoreSchema.optional(),
+    /**
+     * The Lambda consumers (components/functions) and their event source mappings; the
+     * failover commands enable the writer-only ones in the new writer and disable them in the
+     * old. Optional: manifests written before it still load.
+     */
+    functions: functionsStoreSchema.optional(),
   }),
   traffic: z.strictObject({
     hostedZoneId: nonEmpty,
@@ -270,6 +310,11 @@ export const drManifestSchema = z.strictObject({
     /** Gates this stack hosts in its own region for the other cells. */
     hostedGates: z.array(hostedGateSchema),
   }),
+  /**
+   * The global edge: in the home cell's manifest, null in a joiner's (the edge is the home
+   * stack's). Optional: manifests written before the edge existed still load.
+   */
+  edge: edgeManifestSchema.nullable().optional(),
   capacity: z.strictObject({
     eksInstanceType: nonEmpty,
     eksDesiredNodes: z.number().int(),
@@ -289,6 +334,9 @@ export type MskReplicatorEntry = MskStore["replicators"][number];
 export type CacheStore = z.infer<typeof cacheStoreSchema>;
 export type EventsStore = z.infer<typeof eventsStoreSchema>;
 export type ApiManifest = z.infer<typeof apiManifestSchema>;
+export type EdgeManifest = z.infer<typeof edgeManifestSchema>;
 export type TrafficSwitch = z.infer<typeof trafficSwitchSchema>;
+export type FunctionsStore = z.infer<typeof functionsStoreSchema>;
+export type FunctionConsumer = z.infer<typeof functionConsumerSchema>;
 export type WriterGate = z.infer<typeof gateSchema>;
 export type HostedGate = z.infer<typeof hostedGateSchema>;

@@ -19,6 +19,7 @@ import { InputValidationError } from "../../validation/issues";
 import { CellObservability } from "../observability";
 import { Edge, edgeArgsFor } from "../edge";
 import { CellEvents, cellEventsArgs } from "../events";
+import { CellFunctions, cellFunctionsArgs } from "../functions";
 import { CellApi } from "../api";
 
 export interface RegionalCellArgs {
@@ -398,6 +399,20 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
     opts,
   );
 
+  // The Lambda consumers: the queue -> the tables, a table's stream -> the bus and topic.
+  const functions = new CellFunctions(
+    `${name}-functions`,
+    cellFunctionsArgs(config, {
+      kmsKeyArn: key.keyArn,
+      queueArn: queue.queueArn,
+      tables: tables.tables,
+      controlTable: tables.controlTable,
+      tablesResource: tables,
+      events: { busName: events.busName, busArn: events.busArn, topicArn: events.topicArn },
+    }),
+    opts,
+  );
+
   // The API layer: the writer API's record moves with traffic's writer check, so it waits
   // for it; a peer's user pool is accepted once its manifest publishes it.
   const writerCheckReady = traffic.waitingForGates.length === 0;
@@ -502,6 +517,7 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
       writerRecordName: traffic.writerRecordName,
       edge: edge?.manifestEdge ?? null,
       events: events.manifestEvents,
+      functions: functions.manifestFunctions,
       api: api.manifestApi,
     })
     .apply((v): DrManifest => ({
@@ -565,6 +581,7 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
         },
         queue: v.queue,
         events: v.events,
+        functions: v.functions,
       },
       traffic: v.traffic,
       edge: v.edge,
@@ -601,6 +618,7 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
     queue,
     traffic,
     events,
+    functions,
     api,
     observability,
     edge,

@@ -18,3 +18,4 @@ export type {
 export { bundleHandler, handlerArchive, HANDLERS, BUNDLE_FILE } from "./bundle";
 export type { HandlerRole } from "./bundle";
 export { admissionReadStatement, queueConsumerPolicy, streamProcessorPolicy } from "./iam";
+export { cellFunctionsArgs } from "./config";
