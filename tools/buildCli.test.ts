@@ -59,10 +59,11 @@ describe("the failover command's bundle", function () {
     const bundled = runRecorded(dir, ["--help"]);
     assert.equal(bundled.status, 0);
     let fromSources = "";
-    const code = await runCli(["--help"], {
-      stdout: { write: (s) => void (fromSources += s) },
+    const deps = {
+      stdout: { write: (s: string) => void (fromSources += s) },
       stderr: { write: () => undefined },
-    } as unknown as Parameters<typeof runCli>[1]);
+    };
+    const code = await runCli(["--help"], deps as unknown as Parameters<typeof runCli>[1]);
     assert.equal(code, 0);
     assert.equal(bundled.stdout, fromSources);
     // No SDK client, no zod from node_modules (bundled), no TypeScript source (no tsx).
