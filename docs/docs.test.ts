@@ -3,6 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { configKeys, configTable, undescribedKeys } from "../config/docsTable";
+import { operatorPolicyDocument } from "../failover/iam/policy";
+import { sampleManifest } from "../manifest/sample";
 import { GENERATED_BLOCKS, REGENERATE, staleFiles, withBlock } from "./generate";
 import { anchors, brokenLinks, markdownFiles, ROOT } from "./links";
 
@@ -64,6 +66,91 @@ describe("docs: the README, the pages under docs/ and CONTRIBUTING", () => {
         "# Serving after `pulumi up`: the health path\n## Tests\n## Tests\n```\n# not a heading\n```",
       );
       assert.deepEqual([...found], ["serving-after-pulumi-up-the-health-path", "tests", "tests-1"]);
+    });
+  });
+
+  describe("hand-written tables that must follow the code", () => {
+    /** `service:Action` names in a section's table rows; `Update...State(s)` is two actions. */
+    const actionsIn = (section: string) =>
+      new Set(
+        [
+          ...section
+            .split("\n")
+            .filter((l) => l.startsWith("| `"))
+            .join("\n")
+            .matchAll(/`([a-z0-9-]+:[A-Za-z*]+(?:\(s\))?)`(?:, `([A-Za-z]+(?:\(s\))?)`)?/g),
+        ]
+          .flatMap((m) => {
+            const service = m[1].split(":")[0];
+            return [m[1], m[2] && `${service}:${m[2]}`].filter((a): a is string => !!a);
+          })
+          .flatMap((a) => (a.endsWith("(s)") ? [a.slice(0, -3), `${a.slice(0, -3)}s`] : [a]))
+          .filter((a) => !/^(aws|dynamodb:LeadingKeys|cloudwatch:namespace)/.test(a)),
+      );
+    const iamSection = (page: string) => {
+      const from = page.indexOf("## IAM: the operator role");
+      assert.ok(from >= 0, "docs/operating.md has no '## IAM: the operator role' section");
+      const to = page.indexOf("\n## ", from + 1);
+      return page.slice(from, to < 0 ? undefined : to);
+    };
+
+    const disagreement = (section: string, granted: Set<string>) => {
+      const documented = actionsIn(iamSection(section));
+      return {
+        undocumented: [...granted].filter((a) => !documented.has(a)).sort(),
+        notGranted: [...documented].filter((a) => !granted.has(a)).sort(),
+      };
+    };
+
+    it("operating.md's IAM table lists exactly the actions `failover iam-policy` grants", () => {
+      // Both switch types: the ARC actions are granted to ARC cells only.
+      const gates = [sampleManifest("us-east-1"), sampleManifest("eu-west-1")];
+      const arc = gates.map((m) => ({
+        ...m,
+        traffic: {
+          ...m.traffic,
+          switch: {
+            type: "arc-routing-control" as const,
+            clusterArn: "arn:aws:route53-recovery-control::123456789012:cluster/c",
+            routingControlArn: `arn:aws:route53-recovery-control::123456789012:controlpanel/p/routingcontrol/${m.cell}`,
+            healthCheckId: "hc",
+          },
+        },
+      }));
+      const granted = new Set(
+        [gates, arc].flatMap((ms) =>
+          operatorPolicyDocument(ms).Statement.flatMap((st) => st.Action),
+        ),
+      );
+      assert.deepEqual(
+        disagreement(read("docs/operating.md"), granted),
+        { undocumented: [], notGranted: [] },
+        "docs/operating.md (IAM: the operator role) and failover/iam/policy.ts disagree",
+      );
+    });
+
+    it("the IAM check reads both spellings, and sees a missing row and a stale one", () => {
+      const section =
+        "## IAM: the operator role\n| `rds:SwitchoverGlobalCluster`, `rds:FailoverGlobalCluster` | x |\n| `route53-recovery-cluster:GetRoutingControlState`, `UpdateRoutingControlState(s)` | y |\n";
+      assert.deepEqual([...actionsIn(iamSection(section))].sort(), [
+        "rds:FailoverGlobalCluster",
+        "rds:SwitchoverGlobalCluster",
+        "route53-recovery-cluster:GetRoutingControlState",
+        "route53-recovery-cluster:UpdateRoutingControlState",
+        "route53-recovery-cluster:UpdateRoutingControlStates",
+      ]);
+      // A granted action without a row, and a row for an action no longer granted.
+      const granted = new Set(["rds:SwitchoverGlobalCluster", "lambda:UpdateEventSourceMapping"]);
+      assert.deepEqual(
+        disagreement(
+          "## IAM: the operator role\n| `rds:SwitchoverGlobalCluster`, `rds:FailoverGlobalCluster` | x |\n",
+          granted,
+        ),
+        {
+          undocumented: ["lambda:UpdateEventSourceMapping"],
+          notGranted: ["rds:FailoverGlobalCluster"],
+        },
+      );
     });
   });
 
