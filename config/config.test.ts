@@ -135,7 +135,7 @@ describe("config: every bad value names its key and the fix", () => {
       assertRejects(withKey(key, value), reported, message));
   }
 
-  it("a dotted key at the top level (as the README's tables spell it) explains the nesting", () => {
+  it("a dotted key at the top level (as docs/configuration.md spells it) explains the nesting", () => {
     const raw = { ...home(), "dr:dns.ttlSeconds": "20" };
     assertRejects(
       raw,

@@ -6,7 +6,8 @@ import { DR_TIER_NAMES, DR_TIERS } from "./tiers";
 /*
  * The typed stack configuration. Every key lives under the project namespace `dr:` in
  * `Pulumi.<stack>.yaml`, except `aws:region`. Defaults are applied here, once, with zod's
- * `.default()`; the README's config table is the user-facing copy of this file.
+ * `.default()`. docs/configuration.md's table is generated from this file (`npm run docs`):
+ * give every key a `.describe()`.
  */
 
 /** Pulumi hands top-level scalars over as strings; YAML numbers inside objects stay numbers. */
@@ -592,7 +593,7 @@ export const drConfigSchema = z.strictObject({
           "Consumer-offset sync; ENHANCED lets consumers fail back. Each replicator is LEGACY until its peer replicates back (docs/cell.md, MSK).",
         ),
       /**
-       * Where new replicators start reading; unset, each picks its own (README, MSK). Set LATEST
+       * Where new replicators start reading; unset, each picks its own (docs/cell.md, MSK). Set LATEST
        * while converting an existing LEGACY deployment, so history is not copied again.
        */
       startingPosition: z

@@ -107,7 +107,7 @@ describe("npm run plan", () => {
     assert.ok(shown.stdout.indexOf("roleAtCreation") < shown.stdout.indexOf("RTO budget"));
   });
 
-  it("the README's `npm run plan -- ... --json` prints parseable JSON (no npm banner)", async () => {
+  it("the docs' `npm run plan -- ... --json` (docs/deploying.md) prints parseable JSON (no npm banner)", async () => {
     const out = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
       const child = spawn("npm", ["run", "plan", "--", "--stack", "prod-use1", "--json"], {
         cwd: PROJECT_DIR,
