@@ -30,6 +30,13 @@ export const EMULATOR_PARAMS: ParamOverrides = {
     healthPropagationSeconds: { kind: "uniform", min: 0.02, max: 0.05 },
     clientExtraCacheSeconds: { kind: "uniform", min: 0, max: 0.05 },
   },
+  consumers: {
+    transitionSeconds: { kind: "uniform", min: 0.05, max: 0.2 },
+    pollSeconds: 0.1,
+    handlerSeconds: 0.02,
+    visibilityTimeoutSeconds: 1,
+    enqueueIntervalSeconds: 0.05,
+  },
   api: {
     latency: { kind: "lognormal", median: 0.002, p99: 0.01, max: 0.05 },
     hangSeconds: 30,
@@ -100,6 +107,17 @@ const paramsSchema = z
       .strictObject({
         writeIntervalSeconds: z.number().positive({ error: "must be more than 0." }),
         clientsPerRegion: z.number().int().nonnegative(),
+      })
+      .partial(),
+    consumers: z
+      .strictObject({
+        transitionSeconds: distribution,
+        pollSeconds: z.number().positive({ error: "must be more than 0 seconds." }),
+        batchSize: z.number().int().positive(),
+        handlerSeconds: seconds,
+        visibilityTimeoutSeconds: seconds,
+        maxReceiveCount: z.number().int().positive(),
+        enqueueIntervalSeconds: z.number().positive({ error: "must be more than 0 seconds." }),
       })
       .partial(),
     app: z.strictObject({ leaseSeconds: seconds }).partial(),

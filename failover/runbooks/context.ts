@@ -28,6 +28,11 @@ export interface Thresholds {
    * cannot be asked whether it acted on it. Defaults to SWITCH_PROPAGATION_MARGIN_SECONDS.
    */
   switchMarginSeconds?: number;
+  /**
+   * Planned runs: how long the source's queue drain (before the fence) waits for the queue to
+   * empty before the run goes on and reports what is left. Defaults to 30 s.
+   */
+  queueDrainSeconds?: number;
 }
 
 /**

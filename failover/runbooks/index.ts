@@ -4,18 +4,23 @@ import {
   approval,
   auroraPromote,
   cacheFailover,
+  disableSourceConsumers,
   drainAurora,
   drainDynamo,
   drainMsk,
+  drainQueues,
+  enableTargetConsumers,
   fenceSource,
   mskCheckpoint,
   preflightAurora,
   preflightCache,
   preflightCapacity,
+  preflightConsumers,
   preflightDynamo,
   preflightIdentity,
   preflightMsk,
   releaseRun,
+  reprotectConsumers,
   reprotectFence,
   trafficMove,
   unfenceTarget,
@@ -26,7 +31,11 @@ import {
 export * from "./context";
 export * from "./topology";
 export { resolveCurrentState, nextEpoch } from "./state";
-export { DEFAULT_WRITER_LEASE_SECONDS } from "./steps";
+export {
+  DEFAULT_QUEUE_DRAIN_SECONDS,
+  DEFAULT_WRITER_LEASE_SECONDS,
+  writerOnlyConsumers,
+} from "./steps";
 export {
   ClaimHeldError,
   claimFor,
@@ -73,6 +82,7 @@ function storePreflights(c: StepCtx): (Step | undefined)[] {
     preflightDynamo(c),
     preflightMsk(c),
     preflightCache(c),
+    preflightConsumers(c),
   ];
 }
 
@@ -82,10 +92,21 @@ export function buildRunbook(params: RunbookParams, deps: RunbookDeps): Step[] {
     const identity = preflightIdentity(c);
     const approve = approval(c, [identity.id]);
     const writer = writerRecord(c, [approve.id]);
+    const consumers = enableTargetConsumers(c, [writer.id]);
     const [close, open] = trafficMove(c, [writer.id]);
-    const unfence = unfenceTarget(c, [open.id]);
+    const unfence = unfenceTarget(c, ids([open, consumers]));
     const verify = verifyRun(c, [unfence.id]);
-    return [identity, approve, writer, close, open, unfence, verify, releaseRun(c, [verify.id])];
+    return present([
+      identity,
+      approve,
+      writer,
+      consumers,
+      close,
+      open,
+      unfence,
+      verify,
+      releaseRun(c, [verify.id]),
+    ]);
   }
   if (params.kind === "failover") {
     const preflight = storePreflights(c);
@@ -95,8 +116,9 @@ export function buildRunbook(params: RunbookParams, deps: RunbookDeps): Step[] {
     const cache = cacheFailover(c, [fence.id]);
     const msk = mskCheckpoint(c, [fence.id]);
     const writer = writerRecord(c, ids([fence, aurora]));
+    const consumers = enableTargetConsumers(c, [writer.id]);
     const [close, open] = trafficMove(c, [fence.id]);
-    const unfence = unfenceTarget(c, [open.id, writer.id]);
+    const unfence = unfenceTarget(c, ids([open, writer, consumers]));
     const verify = verifyRun(c, ids([unfence, cache, msk]));
     return present([
       ...preflight,
@@ -106,6 +128,7 @@ export function buildRunbook(params: RunbookParams, deps: RunbookDeps): Step[] {
       cache,
       msk,
       writer,
+      consumers,
       close,
       open,
       unfence,
@@ -119,22 +142,30 @@ export function buildRunbook(params: RunbookParams, deps: RunbookDeps): Step[] {
     params.kind === "failback" ? reprotectFence(c) : undefined,
   ];
   const approve = approval(c, ids(preflight));
-  const fence = fenceSource(c, [approve.id]);
+  const reprotect = params.kind === "failback" ? reprotectConsumers(c, [approve.id]) : undefined;
+  const queueDrain = drainQueues(c, [approve.id]);
+  const fence = fenceSource(c, ids([approve, queueDrain]));
   const drains = [drainAurora(c), drainDynamo(c), drainMsk(c)];
   const aurora = auroraPromote(c, ids([fence, drains[0]]));
   const cache = cacheFailover(c, ids([fence, ...drains]));
   const writer = writerRecord(c, ids([fence, aurora, ...drains]));
+  const disable = disableSourceConsumers(c, [fence.id]);
+  const enable = enableTargetConsumers(c, ids([writer, disable, reprotect]));
   const [close, open] = trafficMove(c, [fence.id]);
-  const unfence = unfenceTarget(c, [open.id, writer.id]);
+  const unfence = unfenceTarget(c, ids([open, writer, enable]));
   const verify = verifyRun(c, ids([unfence, cache]));
   return present([
     ...preflight,
     approve,
+    reprotect,
+    queueDrain,
     fence,
     ...drains,
+    disable,
     aurora,
     cache,
     writer,
+    enable,
     close,
     open,
     unfence,

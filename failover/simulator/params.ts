@@ -90,6 +90,21 @@ export interface SimParams {
     writeIntervalSeconds: number;
     clientsPerRegion: number;
   };
+  consumers: {
+    /** UpdateEventSourceMapping: Enabling/Disabling until Enabled/Disabled. */
+    transitionSeconds: Distribution;
+    /** How often an enabled mapping polls its queue. */
+    pollSeconds: number;
+    batchSize: number;
+    /** One invocation's run time. */
+    handlerSeconds: number;
+    /** A refused message is visible again after this long. */
+    visibilityTimeoutSeconds: number;
+    /** Receives before the queue's redrive policy moves a message to the DLQ. */
+    maxReceiveCount: number;
+    /** The API's write route puts one message on the writer name's queue this often. */
+    enqueueIntervalSeconds: number;
+  };
   app: {
     /**
      * The application's writer lease: a region stops accepting writes when it has not heard
@@ -136,6 +151,15 @@ export function defaultParams(): SimParams {
       connectTimeoutSeconds: 5,
     },
     workload: { writeIntervalSeconds: 1, clientsPerRegion: 1 },
+    consumers: {
+      transitionSeconds: { kind: "uniform", min: 1, max: 10 },
+      pollSeconds: 1,
+      batchSize: 10,
+      handlerSeconds: 0.2,
+      visibilityTimeoutSeconds: 30,
+      maxReceiveCount: 5,
+      enqueueIntervalSeconds: 0.5,
+    },
     app: { leaseSeconds: 3 },
   };
 }
