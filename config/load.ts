@@ -235,13 +235,59 @@ function crossFieldIssues(stackName: string, c: ParsedDrConfig): InputIssue[] {
       });
     }
   }
+  // The API names share the zone with the load balancer's names and the cells' names.
+  const cellLabel = c.cell ?? regionCode(region);
+  const taken: Record<string, string> = {
+    [c.dns.serviceName]: "dr:dns.serviceName",
+    [c.dns.writerName]: "dr:dns.writerName",
+    [cellLabel]: "the cell's name (dr:cell)",
+  };
+  for (const key of ["serviceName", "writerName"] as const) {
+    const label = c.api[key];
+    const clash = taken[label] ?? (label.endsWith(`-${cellLabel}`) ? "the cell's API name" : "");
+    if (clash) {
+      issues.push({
+        key: `dr:api.${key}`,
+        message: `'${label}' is already ${clash}; give the API its own name, e.g. ${key === "serviceName" ? "gateway" : "gateway-writer"}.`,
+      });
+    }
+    taken[label] = `dr:api.${key}`;
+  }
+  const apiCert = c.api.certificateArn ?? c.dns.certificateArn;
+  const certRegion = apiCert.split(":")[3];
+  if (certRegion !== region) {
+    issues.push({
+      key: c.api.certificateArn ? "dr:api.certificateArn" : "dr:dns.certificateArn",
+      message: `is in ${certRegion}; a regional API custom domain needs an ACM certificate in this stack's region (${region})${c.api.certificateArn ? "" : ": set dr:api.certificateArn"}.`,
+    });
+  }
   if (c.dns.serviceName === c.dns.writerName) {
     issues.push({
       key: "dr:dns.writerName",
       message: `equals dr:dns.serviceName ('${c.dns.serviceName}'); the latency name and the failover writer name must differ.`,
     });
   }
+  issues.push(...edgeNameIssues(c));
   return issues;
+}
+
+/** The edge's name is a record of its own in the zone: no other name of the cells may be it. */
+function edgeNameIssues(c: ParsedDrConfig): InputIssue[] {
+  const taken: [string, string][] = [
+    ["dr:dns.serviceName", c.dns.serviceName],
+    ["dr:dns.writerName", c.dns.writerName],
+    ["dr:api.serviceName", c.api.serviceName],
+    ["dr:api.writerName", c.api.writerName],
+    ["dr:cell", c.cell ?? regionCode(c["aws:region"])],
+  ];
+  const clash = taken.find(([, v]) => v === c.edge.name);
+  if (!clash) return [];
+  return [
+    {
+      key: "dr:edge.name",
+      message: `'${c.edge.name}' is also ${clash[0]}; the edge needs a name of its own in the zone (its origins are the service and writer names). Pick another, e.g. www.`,
+    },
+  ];
 }
 
 function duplicates(values: string[]): string[] {

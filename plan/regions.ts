@@ -17,6 +17,7 @@ const GLOBAL_MODULES: Record<string, string> = {
   organizations: "Organizations is a global service",
   route53recoverycontrolconfig: "ARC's control plane is a global service",
   route53recoveryreadiness: "ARC readiness checks are a global service",
+  shield: "Shield Advanced has one API endpoint (us-east-1), which the provider always calls",
 };
 /** Route 53's global part; the `route53` module also holds regional Resolver resources. */
 const ROUTE53_GLOBAL_TYPES = new Set([
@@ -153,8 +154,42 @@ export const WRITER_GATE_WITNESS_EXCEPTION: RegionException = {
     "majority absorbs; the hosting stack's refresh needs `--exclude` for them meanwhile.",
 };
 
+/**
+ * The edge's us-east-1 resources (components/edge): CloudFront takes its viewer certificate
+ * from ACM in us-east-1 only, and a web ACL of CLOUDFRONT scope exists in us-east-1 only.
+ * The home stack owns the edge; from any other home region these three live in us-east-1.
+ */
+const EDGE_US_EAST_1_REASON =
+  "CloudFront's control plane, its ACM certificates and WAF's CLOUDFRONT scope live in " +
+  "us-east-1 only. While us-east-1 is down the distribution keeps serving with its deployed " +
+  "certificate and web ACL (CloudFront's data plane is global), but none of the three can be " +
+  "changed; refresh the home stack with `--exclude` for them meanwhile (docs/layers/edge.md).";
+const EDGE_US_EAST_1: readonly { id: string; type: string }[] = [
+  { id: "edge-web-acl-in-us-east-1", type: "aws:wafv2/webAcl:WebAcl" },
+  { id: "edge-certificate-in-us-east-1", type: "aws:acm/certificate:Certificate" },
+  {
+    id: "edge-certificate-validation-in-us-east-1",
+    type: "aws:acm/certificateValidation:CertificateValidation",
+  },
+];
+export const EDGE_US_EAST_1_EXCEPTIONS: readonly RegionException[] = EDGE_US_EAST_1.map(
+  ({ id, type }) => ({
+    id,
+    type,
+    kind: "placement" as const,
+    covers: (r: RenderedResource, region: string, config: DrConfig) =>
+      config.role === "home" &&
+      region === "us-east-1" &&
+      // Only the edge's: a regional certificate or web ACL elsewhere must stay in its region.
+      (type !== "aws:wafv2/webAcl:WebAcl" || r.inputs.scope === "CLOUDFRONT") &&
+      /-edge-/.test(r.name),
+    reason: EDGE_US_EAST_1_REASON,
+  }),
+);
+
 export const REGION_EXCEPTIONS: readonly RegionException[] = [
   WRITER_GATE_WITNESS_EXCEPTION,
+  ...EDGE_US_EAST_1_EXCEPTIONS,
   {
     id: "dynamodb-replica-managed-through-home-table",
     type: "aws:dynamodb/tableReplica:TableReplica",

@@ -14,7 +14,12 @@ export const HOME_ONLY_TYPES: Readonly<Record<string, string>> = {
     "the ElastiCache global datastore",
   "aws:kms/key:Key": "the KMS multi-region primary key",
   "aws:dynamodb/table:Table": "the DynamoDB tables (joiners add replicas)",
+  "dr:edge:Edge":
+    "the global edge: CloudFront, its WAF web ACL and certificate (us-east-1), the edge name's records",
 };
+
+/** Home-only components whose every descendant is home-only too, whatever its type. */
+export const HOME_ONLY_SUBTREES: ReadonlySet<string> = new Set(["dr:edge:Edge"]);
 
 /** What a joining cell has instead. */
 export const JOINER_ONLY_TYPES: Readonly<Record<string, string>> = {
@@ -23,10 +28,20 @@ export const JOINER_ONLY_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** Resource counts by type, leaving out the documented role-specific types. */
-export function cellShape(resources: { type: string }[]): Record<string, number> {
+export function cellShape(
+  resources: { type: string; name?: string; parent?: string }[],
+): Record<string, number> {
   const shape: Record<string, number> = {};
+  const homeOnly = new Set(
+    resources.filter((r) => HOME_ONLY_SUBTREES.has(r.type)).map((r) => r.name),
+  );
+  // Parents are registered before their children, so one pass finds every descendant.
+  for (const r of resources) {
+    if (r.parent !== undefined && homeOnly.has(r.parent)) homeOnly.add(r.name);
+  }
   for (const r of resources) {
     if (
+      homeOnly.has(r.name) ||
       r.type in HOME_ONLY_TYPES ||
       r.type in JOINER_ONLY_TYPES ||
       r.type === "pulumi:pulumi:StackReference"

@@ -5,6 +5,9 @@ import { NETWORK_COMPUTE_OUTPUTS } from "./networkCompute";
 import { STREAMING_TRAFFIC_OUTPUTS } from "./streamingTraffic";
 import { IAM_OUTPUTS } from "./iam";
 import { KUBERNETES_OUTPUTS } from "./kubernetes";
+import { FUNCTIONS_OUTPUTS } from "./functions";
+import { EDGE_OUTPUTS } from "./edge";
+import { API_OUTPUTS } from "./api";
 import { arnFor, MOCK_ACCOUNT_ID, physicalName } from "./common";
 
 /**
@@ -21,6 +24,9 @@ const BY_TYPE = mergeOutputTables([
   STREAMING_TRAFFIC_OUTPUTS,
   IAM_OUTPUTS,
   KUBERNETES_OUTPUTS,
+  FUNCTIONS_OUTPUTS,
+  EDGE_OUTPUTS,
+  API_OUTPUTS,
 ]);
 
 /** Merges the per-area tables; a type in two of them would silently shadow one, so it throws. */

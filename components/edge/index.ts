@@ -1,0 +1,4 @@
+export { Edge, createEdge } from "./edge";
+export type { EdgeArgs, EdgeOutputs } from "./edge";
+export { edgeArgsFor } from "./fromConfig";
+export * from "./settings";
