@@ -1,9 +1,11 @@
 import { strict as assert } from "assert";
 import { sampleManifest } from "../../manifest/sample";
+import { withConsumers } from "../testing/consumers";
 import { ACTION_FOR_COMMAND, operatorPolicyDocument } from "./policy";
 
 describe("operator IAM policy", () => {
-  const manifests = [sampleManifest("us-east-1"), sampleManifest("eu-west-1")];
+  // With the functions layer's consumers, so the Lambda and SQS grants are checked too.
+  const manifests = withConsumers([sampleManifest("us-east-1"), sampleManifest("eu-west-1")]);
   const doc = operatorPolicyDocument(manifests);
   const actions = doc.Statement.flatMap((s) => s.Action);
   const statement = (action: string) => doc.Statement.find((s) => s.Action.includes(action))!;

@@ -1,4 +1,5 @@
 import { DrManifest } from "../../manifest";
+import { writerOnlyConsumers } from "../runbooks/steps/consumers";
 
 /**
  * The least-privilege IAM policy an operator role needs to run every `failover` command over
@@ -36,6 +37,9 @@ export const ACTION_FOR_COMMAND: Record<string, string | null> = {
   GetHealthCheckStatus: "route53:GetHealthCheckStatus",
   GetRoutingControlState: "route53-recovery-cluster:GetRoutingControlState",
   UpdateRoutingControlStates: "route53-recovery-cluster:UpdateRoutingControlStates",
+  GetEventSourceMapping: "lambda:GetEventSourceMapping",
+  UpdateEventSourceMapping: "lambda:UpdateEventSourceMapping",
+  GetQueueAttributes: "sqs:GetQueueAttributes",
 };
 
 const uniq = (xs: (string | undefined | null)[]) =>
@@ -158,6 +162,33 @@ export function operatorPolicyDocument(manifests: readonly DrManifest[]): Policy
       Action: ["kafka:DescribeReplicator"],
       Resource: replicators,
     });
+  }
+  // The writer-only consumers' event source mappings (switched on and off) and their queues
+  // (depth read for the drain).
+  const consumers = manifests.flatMap((m) => writerOnlyConsumers(m).map((x) => ({ m, x })));
+  if (consumers.length > 0) {
+    statements.push({
+      Sid: "ConsumersSwitch",
+      Effect: "Allow",
+      Action: ["lambda:GetEventSourceMapping", "lambda:UpdateEventSourceMapping"],
+      Resource: uniq(
+        consumers.map(
+          ({ m, x }) =>
+            `arn:aws:lambda:${m.region}:${acct}:event-source-mapping:${x.eventSourceMappingUuid}`,
+        ),
+      ),
+    });
+    const queues = uniq(
+      consumers.filter(({ x }) => x.source === "sqs").map(({ x }) => x.sourceArn),
+    );
+    if (queues.length > 0) {
+      statements.push({
+        Sid: "ConsumerQueuesDepth",
+        Effect: "Allow",
+        Action: ["sqs:GetQueueAttributes"],
+        Resource: queues,
+      });
+    }
   }
   const gid = manifests.map((m) => m.stores.cache.globalReplicationGroupId).find((g) => g);
   if (gid) {

@@ -97,10 +97,10 @@ export class Consumers {
         const receives = q.receives.splice(0, batch);
         q.visible -= batch;
         q.inFlight += batch;
-        const admitted = accepting(m.region);
         kernel.after(params.handlerSeconds, () => {
           q.inFlight -= batch;
-          if (admitted) {
+          // The handler asks write admission when it writes, not when it was invoked.
+          if (world.isUp(m.region) && accepting(m.region)) {
             for (let i = 0; i < batch; i++) this.writes.push({ at: kernel.now, region: m.region });
             return;
           }
