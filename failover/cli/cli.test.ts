@@ -257,14 +257,22 @@ describe("failover CLI (real argument parser, fake AWS)", () => {
     const plan = JSON.parse(f.stdout);
     assert.equal(plan.from, "us-east-1");
     assert.equal(plan.epoch, 2);
-    assert.deepEqual(plan.waves[2], ["fence.source"]);
-    assert.deepEqual(plan.waves[3].sort(), [
+    // The source queue is drained before the fence; its consumers are disabled after it.
+    assert.deepEqual(plan.waves[2], ["consumers.drain"]);
+    assert.deepEqual(plan.waves[3], ["fence.source"]);
+    assert.deepEqual(plan.waves[4].sort(), [
+      "consumers.disable.source",
       "drain.aurora",
       "drain.dynamodb",
       "drain.msk",
       "traffic.close",
     ]);
-    assert.equal(plan.criticalPath.seconds, 247);
+    assert.deepEqual(plan.waves.slice(6, 9), [
+      ["writer.record"],
+      ["consumers.enable.target"],
+      ["unfence.target"],
+    ]);
+    assert.equal(plan.criticalPath.seconds, 252);
     assert.ok(plan.sumOfStepsSeconds > plan.criticalPath.seconds);
     assert.deepEqual(f.mutatingCalls(), []);
     // With --from the plan needs no AWS call at all.
