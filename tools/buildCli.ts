@@ -44,7 +44,7 @@ export async function buildCli(outdir = path.join(ROOT, "dist")): Promise<BuildR
     plugins: [externalPackagesExcept(BUNDLED_PACKAGES)],
   });
   const inputs = Object.keys(result.metafile.inputs)
-    .filter((f) => !f.startsWith("node_modules/"))
+    .filter((f) => !f.split("/").includes("node_modules"))
     .sort();
   // A dependency bundled into the file changes with the lockfile.
   inputs.push("package-lock.json");
