@@ -3,6 +3,8 @@ export type { DrillOptions, DrillResult, DrillStep, ScenarioName, StoreResult } 
 export { describeFault, randomFaults, scheduleFaults, RANDOM_FAULTS } from "./faults";
 export type { FaultSpec, FaultType } from "./faults";
 export { readFaultsFile } from "./options";
+export { INVARIANTS } from "./checker";
+export type { DrillObservations, InvariantCheck, InvariantName } from "./checker";
 export {
   drillSummary,
   drillVerdict,

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { sampleManifest } from "../../manifest/sample";
+import { safetyProblem } from "./checker";
 import { RANDOM_FAULTS, randomFaults } from "./faults";
 import { DrillResult, runDrill, ScenarioName, SCENARIOS } from "./harness";
 import { Rng } from "../simulator/rng";
@@ -53,21 +54,7 @@ export async function checkProperty(
     // Invariants do not need the 1 s RPO resolution: half the canary traffic, twice the runs.
     params: { workload: { writeIntervalSeconds: 2, clientsPerRegion: 1 } },
   });
-  const r = result;
-  let problem: string | undefined;
-  if (!r.invariants.singleWriter)
-    problem = `two regions accepted writes at once: ${JSON.stringify(r.writerViolations.slice(0, 3))}`;
-  else if (!r.invariants.oneWriterRecord)
-    problem = `two writer records healthy at once: ${JSON.stringify(r.writerRecordOverlaps.slice(0, 3))}`;
-  else if (r.invariants.noLostWritesOnSwitchover === false)
-    problem = `a switchover lost acknowledged writes: ${JSON.stringify(r.stores)}`;
-  else if (r.run.failures.some((f) => f.message.length === 0))
-    problem = "a safe stop without a message";
-  else if (r.run.status !== "succeeded")
-    problem = `the run did not finish after ${r.run.resumes} resumes: ${JSON.stringify(r.run.failures.slice(-2))}`;
-  else if (!r.invariants.converged)
-    problem = "the run finished but did not converge on one healthy writer";
-  return { result, problem };
+  return { result, problem: safetyProblem(result) };
 }
 
 export function replayHint(input: PropertyInput): string {
