@@ -144,6 +144,29 @@ export function sampleManifest(
           ...lakePrefixes("lake/", region),
         },
       },
+      // Writer-only consumers (components/functions); the failover commands toggle them.
+      functions: {
+        consumers: [
+          {
+            name: "queue-consumer",
+            functionName: `shop-${cell}-queue-consumer`,
+            functionArn: `arn:aws:lambda:${region}:${acct}:function:shop-${cell}-queue-consumer`,
+            eventSourceMappingUuid: `a0c1e5f0-${cell.padEnd(4, "0").slice(0, 4)}-4000-8000-000000000001`,
+            sourceArn: `arn:aws:sqs:${region}:${acct}:shop-${cell}-work`,
+            source: "sqs" as const,
+            writerOnly: true,
+          },
+          {
+            name: "stream-processor",
+            functionName: `shop-${cell}-stream-processor`,
+            functionArn: `arn:aws:lambda:${region}:${acct}:function:shop-${cell}-stream-processor`,
+            eventSourceMappingUuid: `a0c1e5f0-${cell.padEnd(4, "0").slice(0, 4)}-4000-8000-000000000002`,
+            sourceArn: `arn:aws:dynamodb:${region}:${acct}:table/shop-orders/stream/2026-01-01T00:00:00.000`,
+            source: "dynamodb-stream" as const,
+            writerOnly: true,
+          },
+        ],
+      },
     },
     traffic: {
       hostedZoneId: "Z04912345EXAMPLE0DR",

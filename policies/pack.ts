@@ -46,7 +46,15 @@ import { s3ReplicationEnabled } from "./s3/replicationEnabled";
 import { s3VersioningEnabled } from "./s3/versioningEnabled";
 import { secretReplicated } from "./secrets/replicated";
 import { sqsDeadLetterQueue } from "./sqs/deadLetterQueue";
+import { lambdaMappingBatchItemFailures } from "./lambda/batchItemFailures";
+import { lambdaConsumerDeadLetter } from "./lambda/consumerDeadLetter";
+import { lambdaConsumerReservedConcurrency } from "./lambda/reservedConcurrency";
+import { lambdaMappingParity } from "./lambda/mappingParity";
 import { drDeferredReplication } from "./stack/deferredReplication";
+import { apigatewayStageThrottled } from "./apigateway/stageThrottled";
+import { apigatewayAuthorizerOnRoutes } from "./apigateway/authorizerOnRoutes";
+import { apigatewayRecordHealthCheck } from "./apigateway/apiRecordHealthCheck";
+import { apigatewayRouteParity } from "./apigateway/routeParity";
 import { firehoseLakeReplicated } from "./events/firehoseLakeReplicated";
 import { stepFunctionsLogging } from "./events/stateMachineLogging";
 import { eventbridgeTargetDeadLetter } from "./events/eventTargetDeadLetter";
@@ -113,7 +121,14 @@ export const DR_POLICIES: DrPolicy[] = [
   // Events and Step Functions (components/events)
   stepFunctionsLogging,
   eventbridgeTargetDeadLetter,
+  // Lambda consumers (components/functions)
+  lambdaMappingBatchItemFailures,
   // Stack policies
+  // API Gateway and Cognito (components/api)
+  apigatewayStageThrottled,
+  apigatewayAuthorizerOnRoutes,
+  apigatewayRecordHealthCheck,
+  apigatewayRouteParity,
   dynamodbCapacityScales,
   auroraSecondaryNoMasterCredentials,
   auroraEngineVersionMatchesGlobal,
@@ -133,4 +148,7 @@ export const DR_POLICIES: DrPolicy[] = [
   eksHealthPathMatchesRoute53,
   firehoseLakeReplicated,
   eventsTopicEncrypted,
+  lambdaConsumerDeadLetter,
+  lambdaConsumerReservedConcurrency,
+  lambdaMappingParity,
 ];

@@ -30,6 +30,9 @@ export const T = {
   stateMachine: "aws:sfn/stateMachine:StateMachine",
   eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
   snsTopic: "aws:sns/topic:Topic",
+  lambdaFunction: "aws:lambda/function:Function",
+  eventSourceMapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
+  distribution: "aws:cloudfront/distribution:Distribution",
 } as const;
 
 export const BUCKET_TYPES = [T.bucket, T.bucketV2];

@@ -486,6 +486,70 @@ export function cellRender(region: CellRegion, opts: CellOptions = {}): Render {
     { parent: "shop-events", computed: { arn: events.stateMachineArn } },
   );
 
+  // Functions (components/functions): the two writer-only consumers, their mappings (enabled
+  // at creation in the home cell only) and the stream processor's on-failure queue.
+  const fns = manifest.stores.functions!;
+  add("dr:functions:CellFunctions", "shop-functions", {});
+  const streamDlqArn = `arn:aws:sqs:${region}:${ACCOUNT}:shop-${cell}-stream-dlq`;
+  add(
+    T.queue,
+    "shop-functions-streamFailureQueue",
+    {
+      name: `shop-${cell}-stream-dlq`,
+      kmsMasterKeyId: keyArn,
+      messageRetentionSeconds: 1209600,
+      tags,
+    },
+    { parent: "shop-functions", computed: { arn: streamDlqArn } },
+  );
+  for (const c of fns.consumers) {
+    const role = c.source === "sqs" ? "queueConsumer" : "streamProcessor";
+    add(
+      T.lambdaFunction,
+      `shop-functions-${role}`,
+      {
+        name: c.functionName,
+        runtime: "nodejs22.x",
+        architectures: ["arm64"],
+        handler: "index.handler",
+        memorySize: 256,
+        timeout: 10,
+        reservedConcurrentExecutions: c.source === "sqs" ? 10 : 5,
+        tracingConfig: { mode: "Active" },
+        kmsKeyArn: keyArn,
+        tags,
+      },
+      { parent: "shop-functions", computed: { arn: c.functionArn } },
+    );
+    add(
+      T.eventSourceMapping,
+      `shop-functions-${c.source === "sqs" ? "queueMapping" : "streamMapping"}`,
+      {
+        functionName: c.functionArn,
+        eventSourceArn: c.sourceArn,
+        enabled: home,
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        ...(c.source === "sqs"
+          ? { batchSize: 10, scalingConfig: { maximumConcurrency: 10 } }
+          : {
+              batchSize: 100,
+              startingPosition: "LATEST",
+              parallelizationFactor: 1,
+              bisectBatchOnFunctionError: true,
+              maximumRetryAttempts: 5,
+              maximumRecordAgeInSeconds: 3600,
+              destinationConfig: { onFailure: { destinationArn: streamDlqArn } },
+            }),
+        tags,
+      },
+      {
+        parent: "shop-functions",
+        ignoreChanges: outOfBandProperties(T.eventSourceMapping),
+        computed: { uuid: c.eventSourceMappingUuid, functionArn: c.functionArn },
+      },
+    );
+  }
+
   // Route 53 and the writer gates: the real CellTraffic component's render (trafficRender.ts).
   const snapshot = trafficSnapshot();
   const traffic = opts.firstDeploy
