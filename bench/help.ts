@@ -6,6 +6,9 @@
  * Each run is paired with a bare `node -e ""` started just before it, and the median of the
  * differences is printed too: on a shared, loaded machine the bare start-up alone can take half
  * a second, and the difference is what the command itself costs.
+ * Where GNU time is installed (/usr/bin/time), the CPU time (user + system) of each run is
+ * measured too: it hardly moves with the machine's load, so it is the figure to compare between
+ * runs on a busy machine.
  *
  * Usage: npx tsx bench/help.ts [--runs 11] [--max 0.3] [--node <node binary>] [--bin <failover.js>]
  *                              [-- <failover arguments>]
@@ -36,21 +39,31 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+const GNU_TIME = "/usr/bin/time";
+const haveGnuTime = fs.existsSync(GNU_TIME);
+
 function timed(argv: string[]): {
   seconds: number;
+  cpu?: number;
   status: number | null;
   out: string;
   err: string;
 } {
   const t0 = process.hrtime.bigint();
   // The bench's own environment, minus anything that would change what the command loads.
-  const res = spawnSync(node, argv, {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, NODE_OPTIONS: "" },
-  });
+  const env = { ...process.env, NODE_OPTIONS: "" };
+  const res = haveGnuTime
+    ? spawnSync(GNU_TIME, ["-f", "cpu %U %S", node, ...argv], { cwd: root, encoding: "utf8", env })
+    : spawnSync(node, argv, { cwd: root, encoding: "utf8", env });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { seconds, status: res.status, out: res.stdout, err: res.stderr };
+  let err = res.stderr;
+  let cpu: number | undefined;
+  const last = /\ncpu ([\d.]+) ([\d.]+)\n?$/.exec("\n" + err);
+  if (haveGnuTime && last) {
+    cpu = Number(last[1]) + Number(last[2]);
+    err = err.slice(0, err.length - last[0].length + 1);
+  }
+  return { seconds, cpu, status: res.status, out: res.stdout, err };
 }
 
 // bin/failover.js runs the TypeScript sources when the bundle is older than they are: say which
@@ -68,8 +81,12 @@ const before = which();
 const nodeVersion = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
 const times: number[] = [];
 const overheads: number[] = [];
+const cpus: number[] = [];
+const bareCpus: number[] = [];
 for (let i = 0; i < runs; i++) {
-  const bare = timed(["-e", ""]).seconds;
+  const bareRun = timed(["-e", ""]);
+  const bare = bareRun.seconds;
+  if (bareRun.cpu !== undefined) bareCpus.push(bareRun.cpu);
   const res = timed([bin, ...args]);
   if (res.status !== 0 || !res.out.trim()) {
     console.error(res.err);
@@ -77,13 +94,15 @@ for (let i = 0; i < runs; i++) {
   }
   times.push(res.seconds);
   overheads.push(res.seconds - bare);
-  console.log(`run ${i + 1}: ${res.seconds.toFixed(3)} s (bare node ${bare.toFixed(3)} s)`);
+  if (res.cpu !== undefined) cpus.push(res.cpu);
+  const cpu = res.cpu === undefined ? "" : `, cpu ${res.cpu.toFixed(2)} s`;
+  console.log(`run ${i + 1}: ${res.seconds.toFixed(3)} s${cpu} (bare node ${bare.toFixed(3)} s)`);
 }
 const m = median(times);
 const after = which();
 console.log(`measured ${before}${after !== before ? `, then ${after}` : ""}`);
 console.log(
-  `failover ${args.join(" ")}: median ${m.toFixed(3)} s over ${runs} runs (min ${Math.min(...times).toFixed(3)}, max ${Math.max(...times).toFixed(3)}), ${median(overheads).toFixed(3)} s above a bare node, on ${nodeVersion}`,
+  `failover ${args.join(" ")}: median ${m.toFixed(3)} s over ${runs} runs (min ${Math.min(...times).toFixed(3)}, max ${Math.max(...times).toFixed(3)}), ${median(overheads).toFixed(3)} s above a bare node${cpus.length ? `, cpu median ${median(cpus).toFixed(2)} s (bare node ${median(bareCpus).toFixed(2)} s)` : ""}, on ${nodeVersion}`,
 );
 if (max !== undefined && m > max) {
   console.error(`median ${m.toFixed(3)} s is above --max ${max} s`);
