@@ -6,7 +6,7 @@ import { configKeys, configTable, undescribedKeys } from "../config/docsTable";
 import { operatorPolicyDocument } from "../failover/iam/policy";
 import { sampleManifest } from "../manifest/sample";
 import { GENERATED_BLOCKS, REGENERATE, staleFiles, withBlock } from "./generate";
-import { anchors, brokenLinks, markdownFiles, ROOT } from "./links";
+import { anchors, brokenLinks, markdownFiles, reachable, ROOT } from "./links";
 
 const read = (f: string) => fs.readFileSync(path.join(ROOT, f), "utf8");
 
@@ -26,15 +26,24 @@ describe("docs: the README, the pages under docs/ and CONTRIBUTING", () => {
       assert.match(read(".ci/run"), /^npm test$/m, ".ci/run must run the README's `npm test`");
     });
 
-    it("links every page under docs/ (except the layer pages, linked from architecture.md)", () => {
-      const readme = read("README.md");
-      const architecture = read("docs/architecture.md");
-      for (const page of markdownFiles().filter((f) => f.startsWith("docs/"))) {
-        const linked = page.startsWith("docs/layers/")
-          ? architecture.includes(`(${page.slice("docs/".length)}`)
-          : readme.includes(`(${page})`);
-        assert.ok(linked, `${page} is linked from neither README.md nor docs/architecture.md`);
-      }
+    it("leads to every page: each one under docs/ is reachable from it by links", () => {
+      const reached = reachable("README.md");
+      const orphans = markdownFiles().filter((f) => !reached.has(f) && f !== "README.md");
+      assert.deepEqual(orphans, [], "link these pages from README.md or a page it links");
+    });
+
+    it("the reachability check finds a page no link leads to", () => {
+      const pages: Record<string, string> = {
+        "README.md": "[a](docs/a.md)",
+        "docs/a.md": "[b](b.md#top) and [web](https://example.com)",
+        "docs/b.md": "# Top\n[back](../README.md)",
+        "docs/orphan.md": "[a](a.md): it links out, but nothing links to it",
+      };
+      assert.deepEqual([...reachable("README.md", (f) => pages[f])].sort(), [
+        "README.md",
+        "docs/a.md",
+        "docs/b.md",
+      ]);
     });
   });
 
@@ -103,8 +112,27 @@ describe("docs: the README, the pages under docs/ and CONTRIBUTING", () => {
     };
 
     it("operating.md's IAM table lists exactly the actions `failover iam-policy` grants", () => {
-      // Both switch types: the ARC actions are granted to ARC cells only.
-      const gates = [sampleManifest("us-east-1"), sampleManifest("eu-west-1")];
+      // Both switch types (the ARC actions are granted to ARC cells only), and cells with
+      // writer-only consumers (their mappings and queues are granted only when there are some).
+      const gates = [sampleManifest("us-east-1"), sampleManifest("eu-west-1")].map((m) => ({
+        ...m,
+        stores: {
+          ...m.stores,
+          functions: {
+            consumers: [
+              {
+                name: "queue-consumer",
+                functionName: `shop-${m.cell}-queue-consumer`,
+                functionArn: `arn:aws:lambda:${m.region}:123456789012:function:shop-${m.cell}-queue-consumer`,
+                eventSourceMappingUuid: `esm-${m.cell}`,
+                sourceArn: m.stores.queue.queueArn,
+                source: "sqs" as const,
+                writerOnly: true,
+              },
+            ],
+          },
+        },
+      }));
       const arc = gates.map((m) => ({
         ...m,
         traffic: {

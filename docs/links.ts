@@ -78,3 +78,31 @@ export function brokenLinks(
   }
   return broken;
 }
+
+/** Relative links of a page, resolved to repository paths, without fragments. */
+export function linkedPages(file: string, text: string): string[] {
+  return [...prose(text).matchAll(/\]\(([^)\s#]+)(?:#[^)\s]*)?(?:\s+"[^"]*")?\)/g)]
+    .map((m) => m[1])
+    .filter((link) => !/^[a-z][a-z0-9+.-]*:/i.test(link))
+    .map((link) => path.posix.normalize(path.posix.join(path.posix.dirname(file), link)));
+}
+
+/** Pages a reader can reach from `start` by following links. */
+export function reachable(
+  start: string,
+  read: (file: string) => string | undefined = (f) =>
+    fs.existsSync(path.join(ROOT, f)) ? fs.readFileSync(path.join(ROOT, f), "utf8") : undefined,
+): Set<string> {
+  const seen = new Set([start]);
+  const queue = [start];
+  while (queue.length) {
+    const file = queue.shift()!;
+    for (const next of linkedPages(file, read(file) ?? "")) {
+      if (next.endsWith(".md") && !seen.has(next) && read(next) !== undefined) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return seen;
+}
