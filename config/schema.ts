@@ -147,33 +147,60 @@ export const trafficSwitchSchema = z.discriminatedUnion(
 /** `dr:events`: the bus, the Kinesis -> Firehose -> lake path, and the Express job workflow. */
 export const eventsSchema = z.strictObject({
   /** Kinesis shards; 0 (default) is on-demand mode, which scales without a shard count. */
-  streamShards: int(0, 500, "Kinesis shards; 0 means on-demand").default(0),
-  streamRetentionHours: int(24, 8760, "Kinesis retention; 24 to 8760 hours").default(24),
+  streamShards: int(0, 500, "Kinesis shards; 0 means on-demand")
+    .default(0)
+    .describe("Kinesis shards; 0 is on-demand mode, which scales without a shard count."),
+  streamRetentionHours: int(24, 8760, "Kinesis retention; 24 to 8760 hours")
+    .default(24)
+    .describe("How long the Kinesis stream keeps records, in hours."),
   /** Where Firehose writes in the cell's bucket; each cell writes under `<prefix>region=<r>/`. */
   lakePrefix: z
     .string({ error: "must be an S3 key prefix ending in '/', e.g. lake/." })
     .regex(/^[a-z0-9][a-z0-9_-]*(\/[a-z0-9_-]+)*\/$/, {
       error: "must be an S3 key prefix of a-z, 0-9, '_', '-' ending in '/', e.g. lake/.",
     })
-    .default("lake/"),
-  bufferSeconds: int(0, 900, "Firehose buffering interval").default(300),
-  bufferMb: int(1, 128, "Firehose buffering size").default(64),
+    .default("lake/")
+    .describe(
+      "Where Firehose writes in the cell's replicated bucket; each cell writes under `<prefix>region=<region>/`.",
+    ),
+  bufferSeconds: int(0, 900, "Firehose buffering interval")
+    .default(300)
+    .describe("Firehose buffering interval, in seconds."),
+  bufferMb: int(1, 128, "Firehose buffering size")
+    .default(64)
+    .describe("Firehose buffering size, in MB."),
   /** How long the bus archive keeps events for a replay. */
-  archiveRetentionDays: int(1, 3650, "event archive retention").default(7),
+  archiveRetentionDays: int(1, 3650, "event archive retention")
+    .default(7)
+    .describe("How long the bus archive keeps events for a replay, in days."),
   /** The table the job workflow writes its job items to; defaults to the first dr:dynamodb table. */
   jobTable: z
     .string({ error: "must name a table of dr:dynamodb.tables, e.g. orders." })
     .min(1, { error: "must name a table of dr:dynamodb.tables, e.g. orders." })
-    .optional(),
+    .optional()
+    .meta({
+      description: "The table of `dr:dynamodb.tables` the job workflow writes its job items to.",
+      defaultText: "the first `dr:dynamodb` table",
+    }),
   workflowLogLevel: z
     .enum(["ALL", "ERROR", "FATAL"], {
       error: "must be ALL, ERROR or FATAL (an Express workflow's only history is its log).",
     })
-    .default("ALL"),
+    .default("ALL")
+    .describe("The job workflow's log level; an Express workflow's only history is its log."),
   /** Log each state's input and output; off by default (job payloads may hold personal data). */
-  includeExecutionData: z.boolean({ error: "must be true or false." }).default(false),
+  includeExecutionData: z
+    .boolean({ error: "must be true or false." })
+    .default(false)
+    .describe(
+      "Log each state's input and output; off by default (job payloads may hold personal data).",
+    ),
   /** The writer lease the workflow's admission check uses; the same as the services' (docs/admission.md). */
-  leaseSeconds: int(1, 60, "writer lease of the job workflow's admission check").default(3),
+  leaseSeconds: int(1, 60, "writer lease of the job workflow's admission check")
+    .default(3)
+    .describe(
+      "The writer lease the job workflow's admission check uses; the same as the services' (docs/admission.md).",
+    ),
 });
 
 export const EVENTS_DEFAULTS = {
@@ -640,7 +667,11 @@ export const drConfigSchema = z.strictObject({
     .default({ maxReceiveCount: 5, visibilityTimeoutSeconds: 60 })
     .describe("The cell's SQS queue and its dead-letter queue."),
   /** The event path and the job workflow (components/events, docs/layers/events.md). */
-  events: eventsSchema.default(EVENTS_DEFAULTS),
+  events: eventsSchema
+    .default(EVENTS_DEFAULTS)
+    .describe(
+      "The event path: bus, Kinesis to Firehose lake, job workflow (docs/layers/events.md).",
+    ),
   /** The Lambda consumers (components/functions, docs/layers/functions.md). */
   functions: functionsSchema
     .default(FUNCTIONS_DEFAULTS)
