@@ -8,6 +8,7 @@ import { runCli } from "../commands/program";
 import { seededRandom } from "../engine/clock";
 import { defaultTarget, runDrill } from "./harness";
 import { drillSummary, renderMarkdown, renderSvg } from "./report";
+import { renderPng } from "./picture";
 
 const pair = () => [sampleManifest("us-east-1"), sampleManifest("eu-west-1")];
 
@@ -222,7 +223,61 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
     assert.match(svg, /us-east-1 down/);
     const md = renderMarkdown(r);
     assert.match(md, /\| aurora \| 0 \| 0 \|/);
-    assert.match(md, /!\[timeline\]\(timeline\.svg\)/);
+    assert.match(md, /!\[timeline\]\(timeline\.png\)/);
+  });
+
+  it("the timeline picture: a lane per region, labelled faults and DNS answers, the RTO target, PASS or FAIL", async () => {
+    const manifests = trio();
+    const pass = await runDrill({ manifests, scenario: "region-outage", seed: 1 });
+    const svg = renderSvg(pass);
+    // A lane label and a legend entry per region, in the region's own colour.
+    for (const region of pass.regions) {
+      const fill = new RegExp(`fill="(#[0-9a-f]{6})">${region}</text>`).exec(svg);
+      assert.ok(fill, `lane for ${region}`);
+      assert.match(
+        svg,
+        new RegExp(`<rect x="[\\d.]+" y="[\\d.]+" width="16" height="12" fill="${fill[1]}"/>`),
+      );
+    }
+    assert.match(svg, />us-east-1 down: 0\.0 s to on</, "the fault labelled on the picture");
+    assert.match(svg, /s: answers eu-west-1</, "the DNS change names the region it answers");
+    assert.match(svg, />RTO target 300 s</);
+    assert.match(svg, />PASS</);
+    assert.doesNotMatch(svg, />FAIL/);
+    const png = renderPng(svg);
+    assert.deepStrictEqual([...png.subarray(1, 4)], [...Buffer.from("PNG")]);
+
+    const tight = manifests.map((m) => ({ ...m, targets: { ...m.targets, rtoSeconds: 60 } }));
+    const fail = renderSvg(
+      await runDrill({ manifests: tight, scenario: "region-outage", seed: 1 }),
+    );
+    assert.match(fail, />FAIL</);
+    assert.match(fail, /FAIL: RTO [\d.]+ s is over the 60 s target/);
+    assert.match(fail, /— over target</);
+  });
+
+  it("the failed region returns during the failover: fenced, it takes no write, and the run converges", async () => {
+    // The outage heals 90 s after it began, while the promotion is still running.
+    const r = await runDrill({
+      manifests: pair(),
+      scenario: "region-outage",
+      seed: 1,
+      scenarioUntil: 150,
+    });
+    assert.ok(r.commandStartSeconds! < 150 && r.commandEndSeconds! > 150, "healed mid-run");
+    assert.deepStrictEqual(r.invariants, {
+      singleWriter: true,
+      oneWriterRecord: true,
+      noLostWritesOnSwitchover: null,
+      converged: true,
+    });
+    const writers = r.timeline.filter((e) => e.kind === "writers" && e.at >= r.referenceSeconds);
+    assert.deepStrictEqual(
+      writers.map((e) => e.text),
+      ["accepting writes: none", "accepting writes: eu-west-1"],
+      "us-east-1 never accepts a write again",
+    );
+    assert.match(r.faults[0].text, /us-east-1 down until 90 s/);
   });
 });
 
@@ -281,7 +336,7 @@ describe("failover drill (CLI)", function () {
       noLostWritesOnSwitchover: true,
       converged: true,
     });
-    for (const f of ["drill.json", "drill.md", "timeline.svg"])
+    for (const f of ["drill.json", "drill.md", "timeline.svg", "timeline.png"])
       assert.ok(fs.existsSync(path.join(dir, "reports/drill", f)), f);
   });
 
@@ -381,5 +436,128 @@ describe("failover drill (CLI)", function () {
       // The file's times and the report's count from the same zero (here the command).
       ["eu-west-1 throttles 50% of calls until 120 s"],
     );
+  });
+  it("replays a failing drill exactly from the printed command, whatever happens to the faults file", async () => {
+    const tight = pair().map((x) => ({ ...x, targets: { ...x.targets, rtoSeconds: 100 } }));
+    for (const x of tight)
+      fs.writeFileSync(path.join(dir, "manifests", `${x.stack}.json`), JSON.stringify(x));
+    fs.writeFileSync(
+      path.join(dir, "faults.json"),
+      JSON.stringify([
+        { type: "throttling", region: "eu-west-1", at: 5, until: 80.5, rate: 0.3 },
+        { type: "slow", region: "eu-west-1", at: 0.1, until: 30, factor: 1.5 },
+      ]),
+    );
+    const args = [
+      "drill",
+      "--simulate",
+      "--scenario",
+      "partition",
+      "--seed",
+      "5",
+      "--faults",
+      "faults.json",
+      "--random-faults",
+      "1",
+      "--crash-at",
+      "7",
+      "--reaction-seconds",
+      "10",
+      "--heal-at",
+      "100",
+      "--report",
+      "out",
+    ];
+    const a = await cli(args);
+    assert.strictEqual(a.code, 1, a.stderr);
+    const replay = /replay it with '([^']+)'/.exec(a.stderr)?.[1];
+    assert.ok(replay, a.stderr);
+    assert.match(a.stdout, new RegExp(`Replay: ${replay.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+    assert.strictEqual(
+      replay,
+      "failover drill --simulate --scenario partition --seed 5 --to eu-west-1 --faults out/faults.json --random-faults 1 --crash-at 7 --reaction-seconds 10 --heal-at 100 --report out",
+    );
+    const first = fs.readFileSync(path.join(dir, "out", "drill.json"), "utf8");
+    // The original file changes after the run: the replay reads the report's copy.
+    fs.writeFileSync(path.join(dir, "faults.json"), "[]");
+    const words = replay.split(" ");
+    assert.deepStrictEqual(words.slice(0, 2), ["failover", "drill"]);
+    const b = await cli(words.slice(1));
+    assert.strictEqual(b.code, 1, b.stderr);
+    assert.strictEqual(b.stdout, a.stdout, "same timeline, RTO, RPO and verdict on the terminal");
+    assert.strictEqual(b.stderr, a.stderr);
+    assert.strictEqual(fs.readFileSync(path.join(dir, "out", "drill.json"), "utf8"), first);
+    const detail = JSON.parse(first).detail;
+    assert.strictEqual(detail.run.crashes, 1);
+    assert.deepStrictEqual(detail.faults.map((f: { text: string }) => f.text).slice(0, 3), [
+      "us-east-1 isolated from peers and the Internet until 100 s",
+      "eu-west-1 throttles 30% of calls until 80.5 s",
+      "eu-west-1 1.5x slower until 30 s",
+    ]);
+  });
+
+  it("refuses faults that cannot happen with exit 2, naming the entry, the key and the fix", async () => {
+    const r = (fault: object) => ({ region: "eu-west-1", at: 0, ...fault });
+    const cases: [object, RegExp][] = [
+      [
+        r({ type: "region-outage", at: 50, until: 20 }),
+        /\[0\]\.until: is 20 s, not after at \(50 s\).*set until above 50/,
+      ],
+      [
+        { type: "partition", regions: ["eu-west-1", "eu-west-1"], at: 0 },
+        /\[0\]\.regions: names eu-west-1 twice.*use type "isolation"/,
+      ],
+      [r({ type: "slow", factor: 0 }), /\[0\]\.factor: is 0: .*above 1/],
+      [r({ type: "slow", factor: -2 }), /\[0\]\.factor: is -2: /],
+      [r({ type: "slow", factor: 1 }), /\[0\]\.factor: is 1: .*1 changes nothing/],
+      [r({ type: "slow", factor: 1e6 }), /\[0\]\.factor: is 1000000: .*at most 100/],
+      [r({ type: "throttling", rate: 0 }), /\[0\]\.rate: is 0, which injects nothing/],
+      [r({ type: "throttling", rate: -0.5 }), /\[0\]\.rate: must be a fraction between 0 and 1/],
+      [r({ type: "internal-failure", rate: 7 }), /\[0\]\.rate: must be a fraction between 0 and 1/],
+      [
+        r({ type: "brownout", failRate: 0.8, hangRate: 0.5 }),
+        /\[0\]\.failRate: plus hangRate is 1\.3/,
+      ],
+      [
+        r({ type: "brownout", failRate: 0, hangRate: 0 }),
+        /\[0\]\.failRate: and hangRate are both 0/,
+      ],
+      [r({ type: "region-outage", at: 1e6 }), /\[0\]\.at: must be at most 14400 s/],
+      [r({ type: "isolation", at: -1 }), /\[0\]\.at: must be seconds from the drill's time zero/],
+      [
+        r({ type: "isolation", region: "eu-central-1" }),
+        /\[0\]\.region: names eu-central-1, which has no manifest in this drill; use one of [a-z0-9, -]*us-east-1/,
+      ],
+    ];
+    for (const [fault, message] of cases) {
+      fs.writeFileSync(path.join(dir, "faults.json"), JSON.stringify([fault]));
+      const res = await cli(["drill", "--simulate", "--faults", "faults.json"]);
+      assert.strictEqual(res.code, 2, `${JSON.stringify(fault)}: ${res.stderr}`);
+      assert.match(res.stderr, message, JSON.stringify(fault));
+      assert.match(res.stderr, /docs\/drill-replay\.md/);
+    }
+    // Every problem at once, not the first only.
+    fs.writeFileSync(
+      path.join(dir, "faults.json"),
+      JSON.stringify([
+        r({ type: "slow", factor: 0 }),
+        r({ type: "region-outage", at: 9, until: 9 }),
+      ]),
+    );
+    const both = await cli(["drill", "--simulate", "--faults", "faults.json"]);
+    assert.match(both.stderr, /\[0\]\.factor.*\n.*\[1\]\.until/s);
+  });
+
+  it("refuses --heal-at without a fault to heal, or outside the drill", async () => {
+    const cases: [string[], RegExp][] = [
+      [["--scenario", "switchover", "--heal-at", "30"], /a switchover has none/],
+      [["--heal-at", "0"], /--heal-at '0' is not a time in the drill/],
+      [["--heal-at", "1e9"], /--heal-at '1e9' is not a time in the drill/],
+    ];
+    for (const [args, message] of cases) {
+      const res = await cli(["drill", "--simulate", ...args]);
+      assert.strictEqual(res.code, 2, `${args.join(" ")}: ${res.stderr}`);
+      assert.match(res.stderr, message);
+    }
   });
 });

@@ -268,8 +268,8 @@ export function renderSvg(r: DrillResult): string {
   // Legend.
   let lx = 12;
   const legend = (swatch: string, text: string) => {
-    out.push(swatch.replace(/\{x\}/g, String(lx)).replace(/\{y\}/g, String(y)));
-    out.push(`<text x="${lx + 22}" y="${y + 11}">${esc(text)}</text>`);
+    out.push(swatch.replace(/\{x\}/g, lx.toFixed(1)).replace(/\{y\}/g, String(y)));
+    out.push(`<text x="${(lx + 22).toFixed(1)}" y="${y + 11}">${esc(text)}</text>`);
     lx += 30 + text.length * CHAR_W;
   };
   for (const [region, color] of colors)
