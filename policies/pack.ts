@@ -46,6 +46,9 @@ import { s3ReplicationEnabled } from "./s3/replicationEnabled";
 import { s3VersioningEnabled } from "./s3/versioningEnabled";
 import { secretReplicated } from "./secrets/replicated";
 import { sqsDeadLetterQueue } from "./sqs/deadLetterQueue";
+import { cloudfrontOriginFailover } from "./cloudfront/originFailover";
+import { cloudfrontViewerHttps } from "./cloudfront/viewerHttps";
+import { cloudfrontWebAclAssociated } from "./cloudfront/webAclAssociated";
 import { lambdaMappingBatchItemFailures } from "./lambda/batchItemFailures";
 import { lambdaConsumerDeadLetter } from "./lambda/consumerDeadLetter";
 import { lambdaConsumerReservedConcurrency } from "./lambda/reservedConcurrency";
@@ -106,6 +109,10 @@ export const DR_POLICIES: DrPolicy[] = [
   route53LatencyRecordHealthCheck,
   route53HealthCheckedTtl,
   route53HealthCheckDetection,
+  // CloudFront (the home stack's edge)
+  cloudfrontOriginFailover,
+  cloudfrontWebAclAssociated,
+  cloudfrontViewerHttps,
   // S3, SQS, KMS, ElastiCache, Secrets Manager, EKS
   s3VersioningEnabled,
   s3ReplicationEnabled,
