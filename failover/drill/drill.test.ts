@@ -239,7 +239,7 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
         new RegExp(`<rect x="[\\d.]+" y="[\\d.]+" width="16" height="12" fill="${fill[1]}"/>`),
       );
     }
-    assert.match(svg, />us-east-1 down: 0\.0 s to on</, "the fault labelled on the picture");
+    assert.match(svg, />us-east-1 down: from 0\.0 s on</, "the fault labelled on the picture");
     assert.match(svg, /s: answers eu-west-1</, "the DNS change names the region it answers");
     assert.match(svg, />RTO target 300 s</);
     assert.match(svg, />PASS</);

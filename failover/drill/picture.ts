@@ -100,8 +100,11 @@ export function renderSvg(r: DrillResult): string {
     out.push(
       `<rect x="${a.toFixed(1)}" y="${y + 2}" width="${Math.max(2, b - a).toFixed(1)}" height="${lane - 4}" fill="${isOutage(f.spec) ? FAULT_FILL : DEGRADED_FILL}" stroke="${RED}" stroke-width="0.8"/>`,
     );
-    const until = f.spec.until === undefined ? "on" : `${fmt(rel(f.spec.until))} s`;
-    const label = `${f.text.replace(/ until [-\d.]+ s$/, "")}: ${fmt(rel(f.spec.at))} s to ${until}`;
+    const span =
+      f.spec.until === undefined
+        ? `from ${fmt(rel(f.spec.at))} s on`
+        : `${fmt(rel(f.spec.at))} s to ${fmt(rel(f.spec.until))} s`;
+    const label = `${f.text.replace(/ until [-\d.]+ s$/, "")}: ${span}`;
     out.push(textIn(label, a, b, y + 14, left + plotW));
     y += lane;
   }
