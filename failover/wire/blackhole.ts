@@ -53,6 +53,17 @@ export async function statusThenFailover(): Promise<void> {
       "requests to the black-holed region during the failover",
     );
     assert.equal(record.filter((r) => r.operation === "FailoverGlobalCluster").length, 1);
+    // The target's consumers were switched on over the wire; the failed region's were not touched.
+    assert.ok(
+      record.some(
+        (r) => r.operation === "UpdateEventSourceMapping" && r.region === EU && r.status === 200,
+      ),
+    );
+    assert.ok(
+      Object.entries(fx.emulator.sim.consumers.states())
+        .filter(([k]) => k.startsWith(`${EU}/`))
+        .every(([, s]) => s === "Enabled"),
+    );
     assert.deepEqual(await converged(fx, { from: US, to: EU, replicas: [EU] }), []);
     assert.deepEqual(fx.writerViolations(), []);
   } finally {

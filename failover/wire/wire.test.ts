@@ -6,6 +6,7 @@ import {
   statusThenFailover,
   switchoverWithWitnessLost,
 } from "./blackhole";
+import { switchoverSwitchesConsumers } from "./consumers";
 import { crashTrial, TrialKind, trialProblems, TrialSpec } from "./crash";
 import { failoverFasterThanLease } from "./lease";
 import { twoOperatorsAtOnce } from "./operators";
@@ -91,6 +92,16 @@ const GROUPS: { title: string; cases: Case[] }[] = [
   {
     title: "SIGKILL mid-run, then --resume",
     cases: [...crashCases("switchover"), ...crashCases("failover")],
+  },
+  {
+    title: "writer-only consumers",
+    cases: [
+      {
+        title:
+          "a switchover drains the source queue, disables the source's mappings, then enables the target's (UpdateEventSourceMapping on the wire)",
+        run: switchoverSwitchesConsumers,
+      },
+    ],
   },
   {
     title: "a failover faster than the writer lease",

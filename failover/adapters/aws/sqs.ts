@@ -7,7 +7,11 @@ const MISSING_QUEUE = new Set(["QueueDoesNotExist", "AWS.SimpleQueueService.NonE
 
 /** Queue depth from GetQueueAttributes (the drain before a switchover reads nothing else). */
 export function awsSqs(settings: ClientSettings = {}): SqsAdapter {
-  const client = perRegion((region) => new SQSClient(clientConfig(region, settings)));
+  // The call goes to the region named, through the client's own endpoint (the emulator's in the
+  // wire tests), never to the host in the queue URL.
+  const client = perRegion(
+    (region) => new SQSClient({ ...clientConfig(region, settings), useQueueUrlAsEndpoint: false }),
+  );
   return {
     async queueDepth(region, queueUrl) {
       const out = await call(settings, "SQS", "GetQueueAttributes", region, (o) =>
