@@ -1,6 +1,6 @@
 /**
  * Write admission: the one implementation of the contract every service instance honours
- * before accepting a write (README, "What applications must honour"; docs/admission.md).
+ * before accepting a write (docs/drills.md, "What applications must honour"; docs/admission.md).
  * The failover simulator's application decides with the same `decideAdmission`.
  */
 export { decideAdmission } from "./decision";

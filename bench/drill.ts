@@ -1,5 +1,5 @@
 /*
- * Drill figures (reported in the README (Drills)):
+ * Drill figures (reported in docs/drills.md, Figures):
  *  - orchestration efficiency: the drill's RTO divided by the critical-path lower bound of the
  *    same run's service operations (aim <= 1.05), and by the time a sequential runbook of the
  *    same steps takes (aim <= 0.6), median over the seeds, per scenario;

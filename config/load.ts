@@ -97,7 +97,7 @@ export function configKey(path: ReadonlyArray<PropertyKey>): string {
 
 /**
  * Top-level keys the schema does not know, each with the likely fix: a dotted key written as
- * the README's tables spell it (`dr:dns.ttlSeconds: 20` at the top of a stack file) is a nested
+ * docs/configuration.md's table spells it (`dr:dns.ttlSeconds: 20` at the top of a stack file) is a nested
  * setting; a near miss (`dr:tire`) is probably a typo.
  */
 function unknownKeyIssues(input: Record<string, unknown>): InputIssue[] {
@@ -120,7 +120,7 @@ function unknownKeyIssues(input: Record<string, unknown>): InputIssue[] {
       key: full,
       message: near
         ? `is not a known setting; did you mean ${CONFIG_NAMESPACE}:${near}?`
-        : "is not a known setting; remove it or check its spelling against the README.",
+        : "is not a known setting; remove it or check its spelling against docs/configuration.md.",
     });
   }
   return issues;
@@ -231,7 +231,7 @@ function crossFieldIssues(stackName: string, c: ParsedDrConfig): InputIssue[] {
         message:
           `gives ${gateRegions.size} writer-gate regions (${[...gateRegions].join(", ")}); a majority ` +
           "that no single region's loss can decide needs 3. Add a region that holds no cell, e.g. " +
-          "'pulumi config set --path dr:trafficSwitch.witnessRegions[0] us-west-2' (README: writer routing).",
+          "'pulumi config set --path dr:trafficSwitch.witnessRegions[0] us-west-2' (docs/architecture.md: writer routing).",
       });
     }
   }

@@ -139,7 +139,7 @@ export function formatPlan(
   if (elsewhere.length > 0) {
     lines.push("");
     lines.push(
-      `Resources that live or are managed outside ${c.region} (README: regions of a stack):`,
+      `Resources that live or are managed outside ${c.region} (docs/deploying.md: regions of a stack):`,
     );
     const byRegion = new Map<string, string[]>();
     for (const r of elsewhere) {

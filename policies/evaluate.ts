@@ -83,7 +83,7 @@ export function parsePackConfig(raw: unknown, policies: DrPolicy[] = DR_POLICIES
       const hint = closest(name, [...byName.keys()]);
       issues.push({
         key: name,
-        message: `is not a policy in ${PACK_NAME}${hint ? `; did you mean ${hint}?` : ""} (see the README (The DR policy pack)).`,
+        message: `is not a policy in ${PACK_NAME}${hint ? `; did you mean ${hint}?` : ""} (see docs/policies.md).`,
       });
       continue;
     }

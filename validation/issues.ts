@@ -42,7 +42,8 @@ export function fromZodIssues(
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((k) => ({
         key: keyFor([...issue.path, k]),
-        message: "is not a known setting; remove it or check its spelling against the README.",
+        message:
+          "is not a known setting; remove it or check its spelling against docs/configuration.md.",
       }));
     }
     return [{ key: keyFor(issue.path), message: issue.message }];

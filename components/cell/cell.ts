@@ -133,7 +133,7 @@ export function requireHome(
     throw new pulumi.ResourceError(
       `Stack ${config.stackName} joins the global objects of the home cell (${config.homeRegion}, ` +
         `stack ${homePeer.stack}), whose DR manifest is not readable yet. Deploy the home cell first: ` +
-        `'pulumi up -s ${homePeer.stack}', then run 'pulumi up -s ${config.stackName}' again (README: deploy order).`,
+        `'pulumi up -s ${homePeer.stack}', then run 'pulumi up -s ${config.stackName}' again (docs/deploying.md: order for a fresh account).`,
       parent,
     );
   }

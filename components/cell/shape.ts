@@ -1,7 +1,7 @@
 /**
  * The documented difference between a home cell and a joining cell. Everything else is the
  * same in every region: same resource types, same counts. The stack tests hold the cells to
- * this, and the README's table of home-only objects is this list.
+ * this, and docs/cell.md's list of home-only objects is this list.
  */
 export const HOME_ONLY_TYPES: Readonly<Record<string, string>> = {
   "aws:rds/globalCluster:GlobalCluster": "the Aurora global cluster",

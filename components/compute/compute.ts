@@ -572,7 +572,7 @@ export function createCellCompute(
   );
   if (!publicApi) {
     void pulumi.log.info(
-      `The Kubernetes API of ${regionalName(args.identity, "eks")} is private only: run 'pulumi up' from inside the VPC (or a peered network or VPN), or list your egress blocks in dr:eks.publicAccessCidrs (README: EKS API access).`,
+      `The Kubernetes API of ${regionalName(args.identity, "eks")} is private only: run 'pulumi up' from inside the VPC (or a peered network or VPN), or list your egress blocks in dr:eks.publicAccessCidrs (docs/deploying.md, Before you start).`,
       parent,
     );
   }

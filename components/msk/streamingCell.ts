@@ -93,7 +93,7 @@ export interface StreamingCellArgs {
    * `planReplicator`): EARLIEST for the first replicator from a peer, so a cell that joins late
    * copies the peer's retained history; LATEST for an ENHANCED one that replaces a LEGACY one,
    * which has already copied that history. Set "LATEST" while converting an existing LEGACY
-   * deployment (README, MSK). Never changes an existing replicator.
+   * deployment (docs/cell.md, MSK). Never changes an existing replicator.
    */
   startingPosition?: StartingPosition;
   /** Compression of replicated records on the target. Defaults to "NONE". */

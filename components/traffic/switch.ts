@@ -5,7 +5,7 @@ import { cellPrefix, type CellIdentity } from "../naming";
  * and how it is read. Everything the commands need is derived here and published in the DR
  * manifest.
  *
- * Writer routing (README: writer routing). The writer name is a weighted record set, one
+ * Writer routing (docs/architecture.md: writer routing). The writer name is a weighted record set, one
  * record per cell, each behind the cell's writer check; the HTTPS check never takes part, so
  * only the commands move the writer. A cell's writer check is a majority of its gates: one
  * CloudWatch alarm per gate region (every cell region and each witness region) on the metric

@@ -32,7 +32,7 @@ export interface DrillSummary {
 
 const rel = (r: DrillResult, t: number) => round(t - r.referenceSeconds);
 
-/** The `--json` document (the shape documented in the README (Drills)). */
+/** The `--json` document (the shape documented in docs/drills.md). */
 export function drillSummary(r: DrillResult): DrillSummary {
   return {
     scenario: r.scenario,

@@ -111,7 +111,7 @@ export interface SimParams {
      * from every peer (control-table heartbeats, modelled as link state) for this long. It
      * closes the split-brain window of a partitioned old writer that never sees its fence
      * item, and bounds what that writer accepts (and loses) to about this many seconds, so
-     * keep it under the RPO target. See the README (Drills).
+     * keep it under the RPO target. See docs/drills.md.
      */
     leaseSeconds: number;
   };

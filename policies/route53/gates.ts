@@ -11,7 +11,7 @@ import type { Props } from "../lib/props";
 import { str } from "../lib/props";
 
 /*
- * The writer routing's contract (README: writer routing; components/traffic/switch.ts), as the
+ * The writer routing's contract (docs/architecture.md: writer routing; components/traffic/switch.ts), as the
  * policies check it. The values come from switch.ts, the one place the components take them
  * from; the tests pin them, so a change there shows up as a failing policy test too.
  */

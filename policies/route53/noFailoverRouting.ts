@@ -12,7 +12,7 @@ export const route53NoFailoverRouting = resourcePolicy({
   validate: ({ props }, _config, report) => {
     if (routingPolicy(props) !== "failover") return;
     report(
-      `${str(props.name) ?? "this record"} uses failover routing (${failoverRole(props) ?? "no role"}); Route 53 holds one PRIMARY and one SECONDARY per name, so N cells cannot each have a role. Use weightedRoutingPolicies [{ weight: 100 }] with setIdentifier = the cell and the cell's writer check (README: writer routing).`,
+      `${str(props.name) ?? "this record"} uses failover routing (${failoverRole(props) ?? "no role"}); Route 53 holds one PRIMARY and one SECONDARY per name, so N cells cannot each have a role. Use weightedRoutingPolicies [{ weight: 100 }] with setIdentifier = the cell and the cell's writer check (docs/architecture.md: writer routing).`,
     );
   },
 });
