@@ -433,7 +433,10 @@ export const drConfigSchema = z.strictObject({
       serviceName: name("the latency-routed read name, relative to the zone", 40)
         .default("api")
         .describe("Latency-routed read name (`api.<zone>`)."),
-      writerName: name("the failover-routed writer name, relative to the zone", 40)
+      writerName: name(
+        "the writer name (weighted records, moved by the failover commands), relative to the zone",
+        40,
+      )
         .default("writer")
         .describe("Weighted writer name (`writer.<zone>`); must differ from serviceName."),
       ttlSeconds: int(1, 60, "TTL of health-checked records; over 60 s slows failover")
