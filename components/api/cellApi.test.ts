@@ -277,6 +277,11 @@ describe("components/api CellApi", () => {
       render(args({ peerUserPoolArns: ["arn:aws:s3:::x"] })),
       /peerUserPoolArns\[0\] 'arn:aws:s3:::x' is not a Cognito user pool ARN/,
     );
+    // Every bad arg at once, as every component reports them.
+    await assert.rejects(
+      render(args({ ttlSeconds: 120, healthCheckFailureThreshold: 0, writerName: "gateway" })),
+      /dr:api:CellApi .* has 3 invalid args/,
+    );
   });
 });
 

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ApiManifest } from "../../manifest/schema";
 import { CellIdentity, cellTags, regionalName } from "../naming";
 import { outOfBandProperties } from "../switchover/outOfBand";
+import { throwArgIssues } from "../../validation/componentArgs";
 import { healthCheckName, recordName, WRITER_WEIGHT } from "../traffic/switch";
 import {
   ACCESS_LOG_FORMAT,
@@ -129,7 +130,7 @@ export function createCellApi(
   parent: pulumi.Resource,
 ): CellApiOutputs {
   const d = apiDefaults(args);
-  validateApiArgs(args, d, parent);
+  throwArgIssues(`dr:api:CellApi ${name}`, apiArgIssues(args, d));
   const { identity } = args;
   const tags = cellTags(identity);
   const opts = { parent };
@@ -608,57 +609,53 @@ export function createCellApi(
   };
 }
 
-function inputError(propertyPath: string, reason: string): pulumi.InputPropertyError {
-  return new pulumi.InputPropertyError({ propertyPath, reason: `${propertyPath} ${reason}` });
-}
-
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const POOL_ARN = /^arn:aws[\w-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool\/[\w-]+$/;
 
 /** The component's own guard (the config schema checks the same for `dr:api`). */
-function validateApiArgs(
+function apiArgIssues(
   args: CellApiArgs,
   d: ReturnType<typeof apiDefaults>,
-  parent: pulumi.Resource,
-): void {
+): pulumi.InputPropertyErrorDetails[] {
+  const issues: pulumi.InputPropertyErrorDetails[] = [];
+  const add = (propertyPath: string, reason: string) =>
+    issues.push({ propertyPath, reason: `${propertyPath} ${reason}` });
   for (const key of ["serviceName", "writerName"] as const) {
     if (!DNS_LABEL.test(d[key])) {
-      throw inputError(
-        key,
-        `'${d[key]}' is not a DNS label; use a-z, 0-9 and '-' (dr:api.${key}).`,
-      );
+      add(key, `'${d[key]}' is not a DNS label; use a-z, 0-9 and '-' (dr:api.${key}).`);
     }
   }
   if (d.serviceName === d.writerName) {
-    throw new pulumi.ResourceError(
-      `serviceName and writerName are both '${d.serviceName}'; the latency and writer API names must differ (dr:api).`,
-      parent,
+    add(
+      "serviceName",
+      `and writerName are both '${d.serviceName}'; the latency and writer API names must differ (dr:api).`,
     );
   }
   if (!Number.isInteger(d.ttlSeconds) || d.ttlSeconds < 1 || d.ttlSeconds > 60) {
-    throw inputError("ttlSeconds", `is ${d.ttlSeconds}; use 1 to 60 (dr:dns.ttlSeconds).`);
+    add("ttlSeconds", `is ${d.ttlSeconds}; use 1 to 60 (dr:dns.ttlSeconds).`);
   }
   if (d.healthCheckIntervalSeconds !== 10 && d.healthCheckIntervalSeconds !== 30) {
-    throw inputError(
+    add(
       "healthCheckIntervalSeconds",
       `is ${d.healthCheckIntervalSeconds}; Route 53 checks every 10 or 30 s.`,
     );
   }
   const t = d.healthCheckFailureThreshold;
   if (!Number.isInteger(t) || t < 1 || t > 10) {
-    throw inputError("healthCheckFailureThreshold", `is ${t}; use 1 to 10.`);
+    add("healthCheckFailureThreshold", `is ${t}; use 1 to 10.`);
   }
   if (!(d.throttleRateLimit > 0) || !(d.throttleBurstLimit > 0)) {
-    throw inputError(
+    add(
       "throttleRateLimit",
       `and throttleBurstLimit must be above 0 (got ${d.throttleRateLimit}, ${d.throttleBurstLimit}); an unthrottled stage takes the account's whole limit (dr:api.throttle).`,
     );
   }
   d.peerUserPoolArns.forEach((a, i) => {
     if (!POOL_ARN.test(a)) {
-      throw inputError(`peerUserPoolArns[${i}]`, `'${a}' is not a Cognito user pool ARN.`);
+      add(`peerUserPoolArns[${i}]`, `'${a}' is not a Cognito user pool ARN.`);
     }
   });
+  return issues;
 }
 
 /** A cell's API Gateway layer and its Cognito user pool. */
