@@ -220,6 +220,40 @@ describe("emulator: the real AWS adapters, at the wire", () => {
     await eventually(async () => ((await primary()) === EU ? true : undefined), "cache failover");
   });
 
+  it("lambda: getEventSourceMapping, setEventSourceMappingEnabled through Disabling; missing -> not-found", async () => {
+    const consumer = fx.manifests[0].stores.functions!.consumers.find((x) => x.writerOnly)!;
+    const uuid = consumer.eventSourceMappingUuid;
+    const m = await adapters.lambda.getEventSourceMapping(US, uuid);
+    assert.deepEqual(
+      { state: m.state, source: m.eventSourceArn, fn: m.functionArn },
+      { state: "Enabled", source: consumer.sourceArn, fn: consumer.functionArn },
+    );
+    const after = await adapters.lambda.setEventSourceMappingEnabled(US, uuid, false);
+    assert.equal(after.state, "Disabling");
+    await eventually(
+      async () =>
+        (await adapters.lambda.getEventSourceMapping(US, uuid)).state === "Disabled" || undefined,
+      "mapping disabled",
+    );
+    await assert.rejects(adapters.lambda.getEventSourceMapping(EU, uuid), (e: AdapterError) => {
+      assert.equal(e.kind, "not-found");
+      return true;
+    });
+  });
+
+  it("sqs.queueDepth: the cell queue's approximate counts; a missing queue -> not-found", async () => {
+    const d = await adapters.sqs.queueDepth(EU, fx.manifests[1].stores.queue.queueUrl);
+    assert.deepEqual(Object.keys(d).sort(), ["delayed", "notVisible", "visible"]);
+    assert.ok(Object.values(d).every((n) => Number.isInteger(n) && n >= 0));
+    await assert.rejects(
+      adapters.sqs.queueDepth(EU, `https://sqs.${EU}.amazonaws.com/${ACCOUNT}/nope`),
+      (e: AdapterError) => {
+        assert.equal(e.kind, "not-found");
+        return true;
+      },
+    );
+  });
+
   it("route53.healthCheckStatus", async () => {
     const s = await adapters.route53.healthCheckStatus("hc-https-euw1");
     assert.deepEqual(s, {

@@ -35,6 +35,12 @@ import {
   UpdateRoutingControlStatesCommand,
 } from "@aws-sdk/client-route53-recovery-cluster";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import {
+  GetEventSourceMappingCommand,
+  LambdaClient,
+  UpdateEventSourceMappingCommand,
+} from "@aws-sdk/client-lambda";
+import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DrManifest } from "../../../manifest";
 import { CliFixture } from "../../testing/cliHarness";
 import { ACTION_FOR_COMMAND } from "../../iam/policy";
@@ -192,7 +198,37 @@ class SdkWorld {
       Arn: "arn:aws:sts::123456789012:assumed-role/DrOperator/oncall",
       UserId: "x",
     });
+    // The writer-only consumers' mappings (on in the writer's region) and their empty queues.
+    const mappings = new Map(
+      manifests.flatMap((m) =>
+        (m.stores.functions?.consumers ?? []).map((x) => [
+          x.eventSourceMappingUuid,
+          {
+            UUID: x.eventSourceMappingUuid,
+            EventSourceArn: x.sourceArn,
+            State: m.region === US ? "Enabled" : "Disabled",
+          },
+        ]),
+      ),
+    );
+    const lambda = mockClient(LambdaClient);
+    lambda.on(GetEventSourceMappingCommand).callsFake((input) => mappings.get(input.UUID)!);
+    lambda.on(UpdateEventSourceMappingCommand).callsFake((input) => {
+      const m = mappings.get(input.UUID)!;
+      m.State = input.Enabled ? "Enabled" : "Disabled";
+      return m;
+    });
+    const sqs = mockClient(SQSClient);
+    sqs.on(GetQueueAttributesCommand).resolves({
+      Attributes: {
+        ApproximateNumberOfMessages: "0",
+        ApproximateNumberOfMessagesNotVisible: "0",
+        ApproximateNumberOfMessagesDelayed: "0",
+      },
+    });
     this.mocks = [
+      ["lambda", lambda],
+      ["sqs", sqs],
       ["rds", rds],
       ["cloudwatch", cw],
       ["dynamodb", ddb],
@@ -247,6 +283,10 @@ const FAILOVER_ALLOWED = new Set([
   "FailoverGlobalReplicationGroup",
   "GetRoutingControlState",
   "UpdateRoutingControlStates",
+  // The target's consumers (Lambda's regional API in the target, never the failed region; not
+  // traffic, and degradable: a failure never stops the run). The failed region is checked above.
+  "GetEventSourceMapping",
+  "UpdateEventSourceMapping",
 ]);
 
 describe("data plane only: every SDK command a failover sends", () => {
