@@ -391,6 +391,7 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
   const events = new CellEvents(
     `${name}-events`,
     cellEventsArgs(config, {
+      identity,
       kmsKeyArn: key.keyArn,
       lakeBucketArn: bucket.bucketArn,
       tables: tables.tables,
@@ -403,6 +404,7 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
   const functions = new CellFunctions(
     `${name}-functions`,
     cellFunctionsArgs(config, {
+      identity,
       kmsKeyArn: key.keyArn,
       queueArn: queue.queueArn,
       tables: tables.tables,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DrConfig } from "../../config";
 import { InputValidationError } from "../../validation/issues";
-import { globalName } from "../naming";
+import { globalName, type CellIdentity } from "../naming";
 import { CONTROL_TABLE } from "../dynamodb/plan";
 import type { CellEventsArgs } from "./events";
 
@@ -22,6 +22,8 @@ export function cellEventsArgs(
     lakeBucketArn: pulumi.Input<string>;
     tables: pulumi.Output<TableEntry[]>;
     controlTable: pulumi.Output<TableEntry>;
+    /** The cell's identity (its name prefixes regional names); built from config if absent. */
+    identity?: CellIdentity;
   },
 ): CellEventsArgs {
   const e = config.events;
@@ -46,7 +48,7 @@ export function cellEventsArgs(
   }
   const physical = globalName(config.app, table.name);
   return {
-    identity: { app: config.app, cell: config.cell, region: config.region },
+    identity: from.identity ?? { app: config.app, cell: config.cell, region: config.region },
     homeRegion: config.homeRegion,
     peerRegions: config.peers.map((p) => p.region),
     kmsKeyArn: from.kmsKeyArn,

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { DrConfig } from "../../config";
 import { InputValidationError } from "../../validation/issues";
-import { globalName } from "../naming";
+import { globalName, type CellIdentity } from "../naming";
 import { CONTROL_TABLE } from "../dynamodb/plan";
 import type { CellFunctionsArgs } from "./functions";
 
@@ -24,6 +24,8 @@ export function cellFunctionsArgs(
     controlTable: pulumi.Output<TableEntry>;
     /** The GlobalTables component: the stream lookup waits for its tables and replicas. */
     tablesResource: pulumi.Resource;
+    /** The cell's identity (its name prefixes regional names); built from config if absent. */
+    identity?: CellIdentity;
     events: CellFunctionsArgs["events"];
   },
 ): CellFunctionsArgs {
@@ -73,7 +75,7 @@ export function cellFunctionsArgs(
       return t.streamArn;
     });
   return {
-    identity: { app: config.app, cell: config.cell, region: config.region },
+    identity: from.identity ?? { app: config.app, cell: config.cell, region: config.region },
     role: config.role,
     homeRegion: config.homeRegion,
     peerRegions: config.peers.map((p) => p.region),
