@@ -8,6 +8,7 @@ import {
   InvariantName,
   noLostWritesOnSwitchover,
   oneWriterRecord,
+  oneConsumerRegion,
   singleWriter,
 } from "./checker";
 import { DrillOptions, runDrill } from "./harness";
@@ -28,6 +29,7 @@ const good: DrillObservations = {
     { at: 190, regions: ["eu-west-1"] },
   ],
   writerRecordOverlaps: [],
+  consumerOverlaps: [],
   stores: [
     {
       store: "aurora",
@@ -79,6 +81,15 @@ describe("drill checker (pure)", () => {
     });
     assert.strictEqual(c.holds, false);
     assert.match(c.problem!, /us-east-1, eu-west-1 at 107 s/);
+  });
+
+  it("oneConsumerRegion fails when two regions' writer-only consumers polled at once", () => {
+    const c = oneConsumerRegion({
+      ...good,
+      consumerOverlaps: [{ at: 95, regions: ["eu-west-1", "us-east-1"] }],
+    });
+    assert.strictEqual(c.holds, false);
+    assert.match(c.problem!, /eu-west-1, us-east-1 at 95 s/);
   });
 
   it("noLostWritesOnSwitchover fails on one lost write, and does not apply to a failover", () => {
@@ -142,6 +153,23 @@ describe("drill checker on real drills made bad on purpose", function () {
       { transformSteps: openEarly },
     );
     assert.deepStrictEqual(r.writerRecordOverlaps[0].regions, ["us-east-1", "eu-west-1"]);
+  });
+
+  it("oneConsumerRegion: enabling the target's consumers before disabling the source's", async () => {
+    const enableFirst = (steps: Step[]) =>
+      steps.map((s) =>
+        s.id === "consumers.enable.target"
+          ? { ...s, dependsOn: ["approve"] }
+          : s.id === "consumers.disable.source"
+            ? { ...s, dependsOn: [...s.dependsOn, "consumers.enable.target"] }
+            : s,
+      );
+    const r = await showFails(
+      "oneConsumerRegion",
+      { manifests: pair(), scenario: "switchover", seed: 1 },
+      { transformSteps: enableFirst },
+    );
+    assert.deepStrictEqual(r.consumerOverlaps[0].regions.sort(), ["eu-west-1", "us-east-1"]);
   });
 
   it("noLostWritesOnSwitchover: a switchover that does not drain a lagging MSK replicator", async () => {

@@ -23,6 +23,8 @@ export interface DrillObservations {
   writerHistory: RegionsAt[];
   /** Every moment two or more cells' writer records were healthy (Route 53's monitor). */
   writerRecordOverlaps: RegionsAt[];
+  /** When two regions' writer-only consumers (event source mappings) polled at once. */
+  consumerOverlaps: RegionsAt[];
   stores: StoreResult[];
   /** The state once the traffic settled. */
   end: {
@@ -74,6 +76,20 @@ export function oneWriterRecord(o: DrillObservations): InvariantCheck {
 }
 
 /**
+ * Never two regions' writer-only consumers enabled at once: the failover commands disable the
+ * source's event source mappings before they enable the target's.
+ */
+export function oneConsumerRegion(o: DrillObservations): InvariantCheck {
+  const first = o.consumerOverlaps[0];
+  return first === undefined
+    ? { holds: true }
+    : {
+        holds: false,
+        problem: `two regions' writer-only consumers polled at once (${first.regions.join(", ")} at ${first.at} s)`,
+      };
+}
+
+/**
  * A switchover loses no acknowledged write, in any store, the cache included: the switchover
  * promotes it only after every drain (100,000 soak runs held with it; before that ordering, run
  * 14,321 of seed 1 lost one). Does not apply to a failover.
@@ -111,6 +127,7 @@ export function converged(o: DrillObservations): InvariantCheck {
 export const INVARIANTS: Record<InvariantName, (o: DrillObservations) => InvariantCheck> = {
   singleWriter,
   oneWriterRecord,
+  oneConsumerRegion,
   noLostWritesOnSwitchover,
   converged,
 };
@@ -119,6 +136,7 @@ export function checkInvariants(o: DrillObservations): Invariants {
   return {
     singleWriter: singleWriter(o).holds === true,
     oneWriterRecord: oneWriterRecord(o).holds === true,
+    oneConsumerRegion: oneConsumerRegion(o).holds === true,
     noLostWritesOnSwitchover: noLostWritesOnSwitchover(o).holds,
     converged: converged(o).holds === true,
   };
@@ -139,6 +157,11 @@ export function drillVerdict(r: DrillResult): { ok: boolean; problems: string[] 
   if (!r.invariants.oneWriterRecord) {
     problems.push(
       `two writer records were healthy at once (first at ${rel(r.writerRecordOverlaps[0]?.at ?? 0)} s: ${r.writerRecordOverlaps[0]?.regions.join(", ")})`,
+    );
+  }
+  if (!r.invariants.oneConsumerRegion) {
+    problems.push(
+      `two regions' writer-only consumers polled at once (first at ${rel(r.consumerOverlaps[0]?.at ?? 0)} s: ${r.consumerOverlaps[0]?.regions.join(", ")})`,
     );
   }
   if (r.invariants.noLostWritesOnSwitchover === false)
@@ -164,6 +187,8 @@ export function safetyProblem(r: DrillResult): string | undefined {
     return `two regions accepted writes at once: ${JSON.stringify(r.writerViolations.slice(0, 3))}`;
   if (!r.invariants.oneWriterRecord)
     return `two writer records healthy at once: ${JSON.stringify(r.writerRecordOverlaps.slice(0, 3))}`;
+  if (!r.invariants.oneConsumerRegion)
+    return `two regions' consumers polled at once: ${JSON.stringify(r.consumerOverlaps.slice(0, 3))}`;
   if (r.invariants.noLostWritesOnSwitchover === false)
     return `a switchover lost acknowledged writes: ${JSON.stringify(r.stores)}`;
   if (r.run.failures.some((f) => f.message.length === 0)) return "a safe stop without a message";

@@ -24,6 +24,7 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
     assert.deepStrictEqual(r.invariants, {
       singleWriter: true,
       oneWriterRecord: true,
+      oneConsumerRegion: true,
       noLostWritesOnSwitchover: null,
       converged: true,
     });
@@ -45,6 +46,7 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
     assert.deepStrictEqual(r.invariants, {
       singleWriter: true,
       oneWriterRecord: true,
+      oneConsumerRegion: true,
       noLostWritesOnSwitchover: true,
       converged: true,
     });
@@ -66,6 +68,7 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
     assert.deepStrictEqual(r.invariants, {
       singleWriter: true,
       oneWriterRecord: true,
+      oneConsumerRegion: true,
       noLostWritesOnSwitchover: null,
       converged: true,
     });
@@ -92,6 +95,7 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
     assert.deepStrictEqual(r.invariants, {
       singleWriter: true,
       oneWriterRecord: true,
+      oneConsumerRegion: true,
       noLostWritesOnSwitchover: true,
       converged: true,
     });
@@ -126,6 +130,7 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
         {
           singleWriter: true,
           oneWriterRecord: true,
+          oneConsumerRegion: true,
           noLostWritesOnSwitchover: true,
           converged: true,
         },
@@ -142,6 +147,7 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
       assert.deepStrictEqual(r.invariants, {
         singleWriter: true,
         oneWriterRecord: true,
+        oneConsumerRegion: true,
         noLostWritesOnSwitchover: null,
         converged: true,
       });
@@ -188,6 +194,7 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
     assert.deepStrictEqual(r.invariants, {
       singleWriter: true,
       oneWriterRecord: true,
+      oneConsumerRegion: true,
       noLostWritesOnSwitchover: null,
       converged: true,
     });
@@ -273,6 +280,7 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
         {
           singleWriter: true,
           oneWriterRecord: true,
+          oneConsumerRegion: true,
           noLostWritesOnSwitchover: null,
           converged: true,
         },
@@ -341,6 +349,7 @@ describe("failover drill (CLI)", function () {
     assert.deepStrictEqual(s.invariants, {
       singleWriter: true,
       oneWriterRecord: true,
+      oneConsumerRegion: true,
       noLostWritesOnSwitchover: true,
       converged: true,
     });

@@ -96,6 +96,8 @@ export interface DrillResult {
     singleWriter: boolean;
     /** Never two cells' writer records healthy at once (Route 53 would answer both). */
     oneWriterRecord: boolean;
+    /** Never two regions' writer-only consumers enabled at once. */
+    oneConsumerRegion: boolean;
     /** Null when the drill ran no switchover. */
     noLostWritesOnSwitchover: boolean | null;
     converged: boolean;
@@ -115,6 +117,8 @@ export interface DrillResult {
   writerViolations: { at: number; regions: string[] }[];
   /** When two or more writer records were healthy at once (the first 20). */
   writerRecordOverlaps: { at: number; regions: string[] }[];
+  /** When two regions' writer-only consumers polled at once (the first 20). */
+  consumerOverlaps: { at: number; regions: string[] }[];
   calls: { total: number; toFailedRegion: number; byService: Record<string, number> };
   sim: { virtualSeconds: number; events: number; ackedWrites: number };
   /**
@@ -221,6 +225,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     runStatus: status,
     writerHistory: sim.workload.writerHistory,
     writerRecordOverlaps: sim.traffic.overlaps,
+    consumerOverlaps: sim.consumers.overlaps,
     stores,
     end: {
       accepting: sim.workload.acceptingRegions(),
@@ -267,6 +272,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     commandEndSeconds: commandEnd === null ? null : round(commandEnd),
     writerViolations: writerViolations(sim.workload.writerHistory).slice(0, 20),
     writerRecordOverlaps: sim.traffic.overlaps.slice(0, 20),
+    consumerOverlaps: sim.consumers.overlaps.slice(0, 20),
     calls: {
       total: sim.calls.length,
       // A failover reads only the data plane: nothing may go to the failed region.

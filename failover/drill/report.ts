@@ -25,6 +25,7 @@ export interface DrillSummary {
   invariants: {
     singleWriter: boolean;
     oneWriterRecord: boolean;
+    oneConsumerRegion: boolean;
     noLostWritesOnSwitchover: boolean | null;
     converged: boolean;
   };
@@ -99,7 +100,7 @@ export function renderText(r: DrillResult, replay = defaultReplay(r)): string {
   lines.push("");
   const inv = r.invariants;
   lines.push(
-    `Invariants: single writer ${yes(inv.singleWriter)}, one writer record ${yes(inv.oneWriterRecord)}, no lost writes on switchover ${inv.noLostWritesOnSwitchover === null ? "n/a" : yes(inv.noLostWritesOnSwitchover)}, converged ${yes(inv.converged)}`,
+    `Invariants: single writer ${yes(inv.singleWriter)}, one writer record ${yes(inv.oneWriterRecord)}, one consumer region ${yes(inv.oneConsumerRegion)}, no lost writes on switchover ${inv.noLostWritesOnSwitchover === null ? "n/a" : yes(inv.noLostWritesOnSwitchover)}, converged ${yes(inv.converged)}`,
   );
   if (r.run.crashes || r.run.resumes)
     lines.push(`Operator: ${r.run.crashes} crash(es), ${r.run.resumes} resume(s) after failures`);
@@ -159,6 +160,9 @@ export function renderMarkdown(r: DrillResult, replay = defaultReplay(r)): strin
   out.push("");
   out.push(`- never two regions accepting writes: ${yes(r.invariants.singleWriter)}`);
   out.push(`- never two writer records healthy at once: ${yes(r.invariants.oneWriterRecord)}`);
+  out.push(
+    `- never two regions' writer-only consumers at once: ${yes(r.invariants.oneConsumerRegion)}`,
+  );
   out.push(
     `- a switchover loses no acknowledged write: ${r.invariants.noLostWritesOnSwitchover === null ? "n/a (no switchover)" : yes(r.invariants.noLostWritesOnSwitchover)}`,
   );
