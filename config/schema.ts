@@ -269,6 +269,14 @@ export const functionsSchema = z.strictObject({
   streamReservedConcurrency: int(1, 1000, "reserved concurrency of the stream processor")
     .default(5)
     .describe("Reserved concurrency of the stream processor."),
+  heartbeatIntervalMs: int(100, 30000, "interval of this region's heartbeat, ms")
+    .default(1000)
+    .describe(
+      "Interval, in ms, at which the heartbeat function writes heartbeat#<region>; at most half the writer lease.",
+    ),
+  heartbeatMemoryMb: int(128, 1024, "memory of the heartbeat function, MB")
+    .default(128)
+    .describe("Memory of the heartbeat function, in MB (it is billed for every second it runs)."),
   mappingsEnabledAtCreation: z.boolean({ error: "must be true or false." }).optional().meta({
     description:
       "Whether new writer-only mappings start enabled; set false when rebuilding a home cell that is not the writer.",
@@ -287,6 +295,8 @@ export const FUNCTIONS_DEFAULTS = {
   streamMaximumRetryAttempts: 5,
   streamMaximumRecordAgeSeconds: 3600,
   streamReservedConcurrency: 5,
+  heartbeatIntervalMs: 1000,
+  heartbeatMemoryMb: 128,
 };
 
 /** `dr:edge`: the home stack's CloudFront distribution, WAF and certificate (components/edge). */

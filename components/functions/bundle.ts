@@ -19,6 +19,7 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const HANDLERS = {
   queueConsumer: "functions/queueConsumer.ts",
   streamProcessor: "functions/streamProcessor.ts",
+  heartbeat: "functions/heartbeat.ts",
 } as const;
 export type HandlerRole = keyof typeof HANDLERS;
 

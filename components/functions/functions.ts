@@ -7,6 +7,7 @@ import { CellIdentity, cellTags, regionalName } from "../naming";
 import { outOfBandProperties } from "../switchover/outOfBand";
 import { throwArgIssues } from "../../validation/componentArgs";
 import { BUNDLE_FILE, handlerArchive, HandlerRole } from "./bundle";
+import { createCellHeartbeat, CellHeartbeatOutputs, heartbeatArgIssues } from "./heartbeat";
 import { LAMBDA_TRUST_POLICY, queueConsumerPolicy, streamProcessorPolicy } from "./iam";
 
 export const ESM_TYPE = "aws:lambda/eventSourceMapping:EventSourceMapping";
@@ -25,6 +26,9 @@ export interface FunctionsSettings {
   streamMaximumRetryAttempts: number;
   streamMaximumRecordAgeSeconds: number;
   streamReservedConcurrency: number;
+  /** The heartbeat function (./heartbeat.ts): its beat interval and memory. */
+  heartbeatIntervalMs: number;
+  heartbeatMemoryMb: number;
   /** Unset: writer-only mappings start enabled in the home cell only. */
   mappingsEnabledAtCreation?: boolean;
 }
@@ -87,11 +91,14 @@ export interface ManifestFunctions {
   consumers: ManifestConsumer[];
 }
 
+/** The handlers with an event source mapping (the heartbeat is scheduled: ./heartbeat.ts). */
+export type ConsumerRole = Exclude<HandlerRole, "heartbeat">;
+
 /** Consumer names, the same in every cell (the parity policy compares them). */
 export const CONSUMERS = {
   queueConsumer: { name: "queue-consumer", source: "sqs", writerOnly: true },
   streamProcessor: { name: "stream-processor", source: "dynamodb-stream", writerOnly: true },
-} as const satisfies Record<HandlerRole, { name: string; source: string; writerOnly: boolean }>;
+} as const satisfies Record<ConsumerRole, { name: string; source: string; writerOnly: boolean }>;
 
 /** Whether a new writer-only mapping starts enabled: in the home cell, unless set. */
 export function mappingsEnabledAtCreation(role: CellRole, settings: FunctionsSettings): boolean {
@@ -115,6 +122,7 @@ export function functionsArgIssues(
         `dr:queue.visibilityTimeoutSeconds to ${needed} or lower dr:functions.timeoutSeconds.`,
     });
   }
+  issues.push(...heartbeatArgIssues(s.heartbeatIntervalMs, args.leaseSeconds ?? 3));
   return issues;
 }
 
@@ -124,6 +132,7 @@ export interface CellFunctionsOutputs {
   queueMapping: aws.lambda.EventSourceMapping;
   streamMapping: aws.lambda.EventSourceMapping;
   streamFailureQueue: aws.sqs.Queue;
+  heartbeat: CellHeartbeatOutputs;
   manifestFunctions: pulumi.Output<ManifestFunctions>;
 }
 
@@ -154,7 +163,7 @@ export function createCellFunctions(
   }
 
   const fn = (
-    role: HandlerRole,
+    role: ConsumerRole,
     spec: {
       reservedConcurrency: number;
       environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -313,7 +322,7 @@ export function createCellFunctions(
   );
 
   const consumer = (
-    role: HandlerRole,
+    role: ConsumerRole,
     lambda: aws.lambda.Function,
     mapping: aws.lambda.EventSourceMapping,
     sourceArn: pulumi.Input<string>,
@@ -330,12 +339,27 @@ export function createCellFunctions(
         writerOnly: CONSUMERS[role].writerOnly,
       }));
 
+  // Every cell beats, whatever its role: each peer's admission needs this region's heartbeat.
+  const heartbeat = createCellHeartbeat(
+    name,
+    {
+      identity,
+      kmsKeyArn: args.kmsKeyArn,
+      controlTable: args.controlTable,
+      intervalMs: s.heartbeatIntervalMs,
+      memoryMb: s.heartbeatMemoryMb,
+      logRetentionDays: s.logRetentionDays,
+    },
+    parent,
+  );
+
   return {
     queueConsumer,
     streamProcessor,
     queueMapping,
     streamMapping,
     streamFailureQueue,
+    heartbeat,
     manifestFunctions: pulumi
       .all([
         consumer("queueConsumer", queueConsumer, queueMapping, args.queue.queueArn),
@@ -350,6 +374,7 @@ export class CellFunctions extends pulumi.ComponentResource {
   readonly queueConsumerArn: pulumi.Output<string>;
   readonly streamProcessorArn: pulumi.Output<string>;
   readonly streamFailureQueueArn: pulumi.Output<string>;
+  readonly heartbeatArn: pulumi.Output<string>;
   /** The manifest section `stores.functions` (the contract with the failover commands). */
   readonly manifestFunctions: pulumi.Output<ManifestFunctions>;
 
@@ -359,6 +384,7 @@ export class CellFunctions extends pulumi.ComponentResource {
     this.queueConsumerArn = out.queueConsumer.arn;
     this.streamProcessorArn = out.streamProcessor.arn;
     this.streamFailureQueueArn = out.streamFailureQueue.arn;
+    this.heartbeatArn = out.heartbeat.fn.arn;
     this.manifestFunctions = out.manifestFunctions;
     this.registerOutputs({ manifestFunctions: this.manifestFunctions });
   }
