@@ -112,12 +112,14 @@ export function registerPlan(program: Command, deps: CliDeps): void {
     }
     const out = deps.stdout;
     out.write(`plan: ${kind} ${topology.app} ${from} -> ${to}\n`);
+    // The id column fits the longest id (consumer steps are longer than the others).
+    const idWidth = Math.max(20, ...steps.map((s) => s.id.length));
     groups.forEach((g, i) => {
       out.write(`\n${i + 1}. ${g.length > 1 ? `in parallel (${g.length})` : "then"}\n`);
       for (const s of g) {
         const tag = s.approval ? "approve" : s.mutates ? "CHANGES" : "read";
         out.write(
-          `   ${s.id.padEnd(20)} ${tag.padEnd(8)} ${(s.region ?? "").padEnd(14)} ~${String(s.budgetSeconds).padStart(4)} s  ${s.title}\n`,
+          `   ${s.id.padEnd(idWidth)} ${tag.padEnd(8)} ${(s.region ?? "").padEnd(14)} ~${String(s.budgetSeconds).padStart(4)} s  ${s.title}\n`,
         );
       }
     });
