@@ -187,12 +187,16 @@ describe("drill checker on real drills made bad on purpose", function () {
     assert.ok(r.stores.find((s) => s.store === "msk")!.lostWrites > 0);
   });
 
-  it("converged: a failover that never opens the target's gates", async () => {
+  it("converged: a failover that never opens the target's gates (and its verify says so)", async () => {
     const r = await showFails(
       "converged",
       { manifests: pair(), scenario: "region-outage", seed: 1 },
       { transformSteps: without("traffic.open") },
     );
-    assert.strictEqual(r.run.status, "succeeded", "the run itself did not notice");
+    assert.strictEqual(r.run.status, "failed", "verify reads the target's gates");
+    assert.match(
+      r.run.failures.map((f) => f.message).join("; "),
+      /eu-west-1's writer gate is not open/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { SWITCH_PROPAGATION_MARGIN_SECONDS, switchActsSeconds } from "../../../budget/rto";
-import { TrafficSwitch } from "../../../manifest";
+import { DrManifest, TrafficSwitch } from "../../../manifest";
 import { Region } from "../../adapters/types";
 import { Step } from "../../engine/graph";
 import { isTransient } from "../../engine/retry";
@@ -68,6 +68,23 @@ async function gateProblem(
   if (states.filter((s) => s === wanted).length >= needed) return undefined;
   const detail = gates.map((g, i) => `${g.region} ${states[i]}`).join(", ");
   return `${region}'s writer gate is not ${want} in ${needed} of ${sw.gateRegions.length} regions (${detail})`;
+}
+
+/**
+ * Why a cell's writer switch does not read `want` (gates per their alarms, or the routing
+ * control), reading only the regions this run may call; undefined when it does.
+ */
+export async function writerSwitchProblem(
+  c: StepCtx,
+  m: DrManifest,
+  want: "open" | "closed",
+): Promise<string | undefined> {
+  const sw = m.traffic.switch;
+  if (sw.type === "cloudwatch-gate") return gateProblem(c, m.region, sw, want);
+  const avoidRegions = c.unplanned ? [c.run.from] : [];
+  const state = await c.aws.arc.getRoutingControlState(sw.routingControlArn, { avoidRegions });
+  const wanted = want === "open" ? "On" : "Off";
+  return state === wanted ? undefined : `${m.region} routing control is ${state}`;
 }
 
 /** Whether Route 53 counts a cell's writer check healthy, from its gate checks. */

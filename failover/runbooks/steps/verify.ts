@@ -5,7 +5,7 @@ import { isTransient } from "../../engine/retry";
 import { claimFor, claimRegions, releaseClaim } from "../claim";
 import { RunbookDeps, StepCtx, step } from "../context";
 import { controlTable, isoAt } from "./shared";
-import { route53GateQuorum } from "./traffic";
+import { route53GateQuorum, writerSwitchProblem } from "./traffic";
 
 /* Verification and the end of the run. */
 
@@ -56,6 +56,14 @@ export function verifyRun(c: StepCtx, dependsOn: string[]): Step {
       if (fence(c.run.to)?.fenced) problems.push(`${c.run.to} is still fenced`);
       if (c.run.from !== c.run.to && !fence(c.run.from)?.fenced)
         problems.push(`${c.run.from} is not fenced`);
+      // The writer switch itself, read where this run may call (never the failed region): a
+      // run whose traffic steps did not take must not end as if writers reached the target.
+      const notOpen = await writerSwitchProblem(c, c.toCell, "open");
+      if (notOpen) problems.push(notOpen);
+      if (!c.unplanned && c.run.from !== c.run.to) {
+        const notClosed = await writerSwitchProblem(c, c.fromCell, "closed");
+        if (notClosed) problems.push(notClosed);
+      }
       if (!c.unplanned && c.run.from !== c.run.to) {
         // Route 53 reads are allowed on planned runs only: its API lives in us-east-1. If it
         // does not answer, the gates (verified by the traffic steps) are the evidence.
