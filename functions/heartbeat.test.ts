@@ -52,21 +52,22 @@ describe("functions/heartbeat (dynalite)", function () {
       region: PEERS[0],
       tableName: table,
       dynamodb: client,
-      intervalMs: 50,
-      runMs: 500,
+      intervalMs: 100,
+      runMs: 1000,
       log: (e) => logs.push(e),
     });
     const ended = Date.now();
-    assert.ok(ended - started >= 500 && ended - started < 700, `ran ${ended - started} ms`);
+    assert.ok(ended - started >= 1000 && ended - started < 1300, `ran ${ended - started} ms`);
     assert.ok(
-      writes.length >= 8 && writes.length <= 12,
-      `${writes.length} beats in 500 ms at 50 ms`,
+      writes.length >= 8 && writes.length <= 11,
+      `${writes.length} beats in 1000 ms at 100 ms`,
     );
-    assert.equal(result.beats, writes.length);
-    assert.equal(result.failures, 0);
-    // At the interval: no gap between consecutive beats much longer than 50 ms.
+    // Every write sent is accounted for (a beat slower than its 100 ms bound counts as failed).
+    assert.equal(result.beats + result.failures, writes.length);
+    assert.ok(result.beats >= writes.length - 1, `${result.failures} failed`);
+    // At the interval: no gap between consecutive beats much longer than 100 ms.
     const gaps = writes.slice(1).map((at, i) => at - writes[i]);
-    assert.ok(Math.max(...gaps) < 120, `gaps ${gaps.join(",")}`);
+    assert.ok(Math.max(...gaps) < 200, `gaps ${gaps.join(",")}`);
     const stored = await db.get(`heartbeat#${PEERS[0]}`, table);
     assert.deepEqual(stored, {
       pk: { S: `heartbeat#${PEERS[0]}` },
