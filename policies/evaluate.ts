@@ -15,7 +15,7 @@ import {
 } from "./run";
 import { DEPLOYMENT_WRITER_POLICY } from "./stack/deploymentWriterRouting";
 import { closestName } from "../validation/spelling";
-import { PEER_PARITY_POLICY } from "./stack/peerParity";
+import { PEER_PARITY_POLICY } from "./stack/peerCellParity";
 
 /** One policy violation, as the offline plan prints it and `--json` emits it. */
 export interface Violation {

@@ -9,7 +9,7 @@ import { promiseOf, renderComponent } from "../../testing";
 import type { Render } from "../../plan/render";
 import { apigatewayStageThrottled } from "./stageThrottled";
 import { apigatewayAuthorizerOnRoutes } from "./authorizerOnRoutes";
-import { apigatewayRecordHealthCheck } from "./apiRecordHealthCheck";
+import { apigatewayRecordHealthCheck } from "./recordHealthCheck";
 import { apigatewayRouteParity } from "./routeParity";
 import { API_T } from "./types";
 

@@ -3,7 +3,7 @@ import { MANIFEST_OUTPUT } from "../../manifest";
 import type { ApiManifest } from "../../manifest/schema";
 import { stackPolicy } from "../lib/policy";
 import { ownManifest } from "../stack/ownManifest";
-import { PEER_MANIFEST_CONFIG, peerManifestsOf } from "../stack/peerParity";
+import { PEER_MANIFEST_CONFIG, peerManifestsOf } from "../stack/peerCellParity";
 
 /** `writer: POST /orders (COGNITO_USER_POOLS, sqs)` per route, sorted. */
 function routeTable(api: ApiManifest): string[] {

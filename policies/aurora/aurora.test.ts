@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { changed, compliant } from "../testing/fixtures";
 import { fails, find, passes, runStack, stackInputs } from "../testing/expect";
 import { T } from "../lib/types";
-import { auroraClusterInGlobalCluster } from "./inGlobalCluster";
+import { auroraClusterInGlobalCluster } from "./clusterInGlobalCluster";
 import { auroraStorageEncrypted } from "./storageEncrypted";
 import { auroraDeletionProtection } from "./deletionProtection";
 import { auroraBackupRetention } from "./backupRetention";

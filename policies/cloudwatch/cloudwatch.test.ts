@@ -1,7 +1,7 @@
 import { changed, compliant } from "../testing/fixtures";
 import { fails, passes } from "../testing/expect";
 import { T } from "../lib/types";
-import { cloudwatchWriterGateAlarm } from "./gateAlarmEvaluation";
+import { cloudwatchWriterGateAlarm } from "./writerGateAlarm";
 
 describe("policies/cloudwatch", () => {
   // The real CellTraffic render: the gate us-east-1 hosts for eu-west-1, and its own witness.

@@ -3,7 +3,7 @@ import { changed, compliant } from "../testing/fixtures";
 import { fails, find, passes, runStack, stackInputs } from "../testing/expect";
 import type { PolicyInput } from "../run";
 import { renderStack } from "../../plan/stack";
-import { eksHealthPathMatchesRoute53 } from "./healthPath";
+import { eksHealthPathMatchesRoute53 } from "./healthPathMatchesRoute53";
 import { eksTargetGroupBinding } from "./targetGroupBinding";
 import { LB } from "./workloadTypes";
 import { T } from "../lib/types";

@@ -4,8 +4,8 @@ import { fails, find, passes, runStack, stackInputs } from "../testing/expect";
 import { STACK_TYPE } from "../lib/policy";
 import { T } from "../lib/types";
 import { firehoseLakeReplicated } from "./firehoseLakeReplicated";
-import { stepFunctionsLogging } from "./stateMachineLogging";
-import { eventbridgeTargetDeadLetter } from "./eventTargetDeadLetter";
+import { stepFunctionsLogging } from "./stepfunctionsLogging";
+import { eventbridgeTargetDeadLetter } from "./eventbridgeTargetDeadLetter";
 import { eventsTopicEncrypted } from "./topicEncrypted";
 
 describe("policies/events", () => {

@@ -6,11 +6,11 @@ import { T } from "../lib/types";
 import { sampleManifest } from "../../manifest/sample";
 import type { DrManifest } from "../../manifest";
 import type { PolicyInput } from "../run";
-import { lambdaMappingBatchItemFailures } from "./batchItemFailures";
+import { lambdaMappingBatchItemFailures } from "./mappingBatchItemFailures";
 import { lambdaConsumerDeadLetter } from "./consumerDeadLetter";
-import { lambdaConsumerReservedConcurrency } from "./reservedConcurrency";
+import { lambdaConsumerReservedConcurrency } from "./consumerReservedConcurrency";
 import { lambdaMappingParity } from "./mappingParity";
-import { outOfBandPropertiesIgnored } from "../platform/outOfBandIgnored";
+import { outOfBandPropertiesIgnored } from "../platform/outOfBandPropertiesIgnored";
 
 const QUEUE_MAPPING = "shop-functions-queueMapping";
 const STREAM_MAPPING = "shop-functions-streamMapping";

@@ -5,7 +5,7 @@ import { stackPolicy } from "../lib/policy";
 import { str } from "../lib/props";
 import { T } from "../lib/types";
 import { ownManifest } from "../stack/ownManifest";
-import { PEER_MANIFEST_CONFIG, peerManifestsOf } from "../stack/peerParity";
+import { PEER_MANIFEST_CONFIG, peerManifestsOf } from "../stack/peerCellParity";
 
 export const LAMBDA_PARITY_POLICY = "lambda-mapping-parity";
 

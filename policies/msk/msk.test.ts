@@ -1,12 +1,12 @@
 import { changed, compliant } from "../testing/fixtures";
 import { fails, passes } from "../testing/expect";
 import { T } from "../lib/types";
-import { mskClientTlsOnly } from "./clientTls";
+import { mskClientTlsOnly } from "./clientTlsOnly";
 import { mskIamAuth } from "./iamAuth";
 import { mskEncryptionAtRest } from "./encryptionAtRest";
-import { mskBrokersThreeAzs } from "./threeAzs";
-import { mskReplicatorIdenticalTopicNames } from "./replicatorTopicNames";
-import { mskReplicatorSyncsConsumerOffsets } from "./replicatorConsumerOffsets";
+import { mskBrokersThreeAzs } from "./brokersThreeAzs";
+import { mskReplicatorIdenticalTopicNames } from "./replicatorIdenticalTopicNames";
+import { mskReplicatorSyncsConsumerOffsets } from "./replicatorSyncsConsumerOffsets";
 import { mskReplicatorEnhancedOffsetSync } from "./replicatorEnhancedOffsetSync";
 import { mskReplicatorPerPeer } from "./replicatorPerPeer";
 import { find, runStack, stackInputs } from "../testing/expect";

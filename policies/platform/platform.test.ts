@@ -4,7 +4,7 @@ import { compliant } from "../testing/fixtures";
 import { fails, passes } from "../testing/expect";
 import { T } from "../lib/types";
 import { globalObjectsProtected } from "./globalObjectsProtected";
-import { outOfBandPropertiesIgnored } from "./outOfBandIgnored";
+import { outOfBandPropertiesIgnored } from "./outOfBandPropertiesIgnored";
 
 describe("policies/platform (switchover safety)", () => {
   it("global-objects-protected: the global cluster and home tables carry protect", () => {

@@ -1,7 +1,7 @@
 import { changed, compliant } from "../testing/fixtures";
 import { fails, passes } from "../testing/expect";
 import { T } from "../lib/types";
-import { secretReplicated } from "./replicated";
+import { secretReplicated } from "./secretReplicated";
 
 describe("policies/secrets", () => {
   it("secret-replicated", () => {

@@ -7,7 +7,7 @@ import { gateQuorum } from "../route53/gates";
 import { failoverRole } from "../route53/records";
 import * as fs from "fs";
 import { ownManifest } from "./ownManifest";
-import { PEER_MANIFEST_CONFIG } from "./peerParity";
+import { PEER_MANIFEST_CONFIG } from "./peerCellParity";
 import { writerRecords } from "./writerView";
 
 export const DEPLOYMENT_WRITER_POLICY = "dr-deployment-writer-routing";

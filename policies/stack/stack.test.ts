@@ -9,9 +9,9 @@ import { T } from "../lib/types";
 import type { PolicyInput } from "../run";
 import { drReplicationCoverage } from "./replicationCoverage";
 import { drDeferredReplication } from "./deferredReplication";
-import { rtoBudgetWithinTarget } from "./rtoBudget";
+import { rtoBudgetWithinTarget } from "./rtoBudgetWithinTarget";
 import { drManifestComplete } from "./manifestComplete";
-import { peerCellParity } from "./peerParity";
+import { peerCellParity } from "./peerCellParity";
 
 /** The manifest inside a stack's outputs, to change one field of it. */
 function manifestOf(inputs: PolicyInput[]) {
