@@ -105,7 +105,7 @@ async function main(): Promise<void> {
             (r) =>
               r.invariants.singleWriter &&
               r.invariants.oneWriterRecord &&
-              r.invariants.oneConsumerRegion &&
+              r.invariants.oneConsumerRegion !== false &&
               r.invariants.converged &&
               r.invariants.noLostWritesOnSwitchover !== false,
           ).length,

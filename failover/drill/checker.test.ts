@@ -30,6 +30,7 @@ const good: DrillObservations = {
   ],
   writerRecordOverlaps: [],
   consumerOverlaps: [],
+  degradedSteps: [],
   stores: [
     {
       store: "aurora",
@@ -90,6 +91,16 @@ describe("drill checker (pure)", () => {
     });
     assert.strictEqual(c.holds, false);
     assert.match(c.problem!, /eu-west-1, us-east-1 at 95 s/);
+    // Reported: the source's mappings could not be switched off, and the run says so.
+    const reported = { consumerOverlaps: c === undefined ? [] : [{ at: 95, regions: ["a", "b"] }] };
+    assert.strictEqual(
+      oneConsumerRegion({ ...good, ...reported, degradedSteps: ["consumers.disable.source"] })
+        .holds,
+      true,
+    );
+    // A failover never calls the failed region, whose consumers stay on until a failback.
+    const failover = { ...good, command: "failover" as const };
+    assert.strictEqual(oneConsumerRegion({ ...failover, consumerOverlaps: [] }).holds, null);
   });
 
   it("noLostWritesOnSwitchover fails on one lost write, and does not apply to a failover", () => {

@@ -24,7 +24,7 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
     assert.deepStrictEqual(r.invariants, {
       singleWriter: true,
       oneWriterRecord: true,
-      oneConsumerRegion: true,
+      oneConsumerRegion: null,
       noLostWritesOnSwitchover: null,
       converged: true,
     });
@@ -68,7 +68,7 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
     assert.deepStrictEqual(r.invariants, {
       singleWriter: true,
       oneWriterRecord: true,
-      oneConsumerRegion: true,
+      oneConsumerRegion: null,
       noLostWritesOnSwitchover: null,
       converged: true,
     });
@@ -147,7 +147,7 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
       assert.deepStrictEqual(r.invariants, {
         singleWriter: true,
         oneWriterRecord: true,
-        oneConsumerRegion: true,
+        oneConsumerRegion: null,
         noLostWritesOnSwitchover: null,
         converged: true,
       });
@@ -194,7 +194,7 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
     assert.deepStrictEqual(r.invariants, {
       singleWriter: true,
       oneWriterRecord: true,
-      oneConsumerRegion: true,
+      oneConsumerRegion: null,
       noLostWritesOnSwitchover: null,
       converged: true,
     });
@@ -280,7 +280,7 @@ describe("drill harness (real engine and runbooks on the simulator)", function (
         {
           singleWriter: true,
           oneWriterRecord: true,
-          oneConsumerRegion: true,
+          oneConsumerRegion: null,
           noLostWritesOnSwitchover: null,
           converged: true,
         },

@@ -97,7 +97,8 @@ export interface DrillResult {
     /** Never two cells' writer records healthy at once (Route 53 would answer both). */
     oneWriterRecord: boolean;
     /** Never two regions' writer-only consumers enabled at once. */
-    oneConsumerRegion: boolean;
+    /** Null on a failover (the failed region is never called). */
+    oneConsumerRegion: boolean | null;
     /** Null when the drill ran no switchover. */
     noLostWritesOnSwitchover: boolean | null;
     converged: boolean;
@@ -226,6 +227,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     writerHistory: sim.workload.writerHistory,
     writerRecordOverlaps: sim.traffic.overlaps,
     consumerOverlaps: sim.consumers.overlaps,
+    degradedSteps: steps.filter((s) => s.result === "degraded").map((s) => s.name),
     stores,
     end: {
       accepting: sim.workload.acceptingRegions(),

@@ -25,7 +25,8 @@ export interface DrillSummary {
   invariants: {
     singleWriter: boolean;
     oneWriterRecord: boolean;
-    oneConsumerRegion: boolean;
+    /** Null on a failover (the failed region is never called). */
+    oneConsumerRegion: boolean | null;
     noLostWritesOnSwitchover: boolean | null;
     converged: boolean;
   };
@@ -100,7 +101,7 @@ export function renderText(r: DrillResult, replay = defaultReplay(r)): string {
   lines.push("");
   const inv = r.invariants;
   lines.push(
-    `Invariants: single writer ${yes(inv.singleWriter)}, one writer record ${yes(inv.oneWriterRecord)}, one consumer region ${yes(inv.oneConsumerRegion)}, no lost writes on switchover ${inv.noLostWritesOnSwitchover === null ? "n/a" : yes(inv.noLostWritesOnSwitchover)}, converged ${yes(inv.converged)}`,
+    `Invariants: single writer ${yes(inv.singleWriter)}, one writer record ${yes(inv.oneWriterRecord)}, one consumer region ${inv.oneConsumerRegion === null ? "n/a" : yes(inv.oneConsumerRegion)}, no lost writes on switchover ${inv.noLostWritesOnSwitchover === null ? "n/a" : yes(inv.noLostWritesOnSwitchover)}, converged ${yes(inv.converged)}`,
   );
   if (r.run.crashes || r.run.resumes)
     lines.push(`Operator: ${r.run.crashes} crash(es), ${r.run.resumes} resume(s) after failures`);
@@ -161,7 +162,7 @@ export function renderMarkdown(r: DrillResult, replay = defaultReplay(r)): strin
   out.push(`- never two regions accepting writes: ${yes(r.invariants.singleWriter)}`);
   out.push(`- never two writer records healthy at once: ${yes(r.invariants.oneWriterRecord)}`);
   out.push(
-    `- never two regions' writer-only consumers at once: ${yes(r.invariants.oneConsumerRegion)}`,
+    `- never two regions' writer-only consumers at once: ${r.invariants.oneConsumerRegion === null ? "n/a (failover)" : yes(r.invariants.oneConsumerRegion)}`,
   );
   out.push(
     `- a switchover loses no acknowledged write: ${r.invariants.noLostWritesOnSwitchover === null ? "n/a (no switchover)" : yes(r.invariants.noLostWritesOnSwitchover)}`,
