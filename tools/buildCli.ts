@@ -72,10 +72,14 @@ function externalPackagesExcept(bundled: string[]): esbuild.Plugin {
 
 if (require.main === module) {
   const started = Date.now();
-  buildCli().then(
-    ({ outfile, inputs }) =>
+  // The library entry is built beside the command (tools/buildLibrary.ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildLibrary } = require("./buildLibrary") as typeof import("./buildLibrary");
+  Promise.all([buildCli(), buildLibrary()]).then(
+    ([{ outfile, inputs }, library]) =>
       console.log(
-        `built ${path.relative(ROOT, outfile)} from ${inputs.length} files in ${Date.now() - started} ms`,
+        `built ${path.relative(ROOT, outfile)} from ${inputs.length} files and ` +
+          `${path.relative(ROOT, library)} in ${Date.now() - started} ms`,
       ),
     (error: unknown) => {
       console.error(error);

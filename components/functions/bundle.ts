@@ -1,6 +1,6 @@
-import * as path from "path";
 import * as esbuild from "esbuild";
 import * as pulumi from "@pulumi/pulumi";
+import { packageRoot } from "../../packaging/packageRoot";
 
 /**
  * Bundles a handler of functions/ (and what it imports from this repo, e.g. admission/) into
@@ -13,7 +13,8 @@ import * as pulumi from "@pulumi/pulumi";
  * handlers therefore run on the runtime's SDK version, not the one in package-lock.json.
  */
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+/** Where the handlers' sources are, from the sources or from the library bundle (dist/). */
+export const REPO_ROOT = packageRoot();
 
 /** The handlers the functions component deploys, by role. */
 export const HANDLERS = {

@@ -1,16 +1,7 @@
-import * as fs from "fs";
 import * as path from "path";
+import { packageRoot } from "../../packaging/packageRoot";
 
-/**
- * The package's root: the nearest directory above this file that holds a package.json. The
- * same answer from the TypeScript sources (failover/cli/) and from the bundle (dist/).
- */
-export function packageRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, "package.json"))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
-  }
-}
+export { packageRoot };
 
 /**
  * Requires one of the package's TypeScript modules from its sources, through tsx, for code
