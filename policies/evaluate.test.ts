@@ -29,7 +29,7 @@ describe("policies/evaluate evaluatePack", () => {
         policy: "aurora-backup-retention",
         level: "mandatory",
         message: "backupRetentionPeriod is 3 (3 days); set it to at least 7.",
-        resource: `${T.auroraCluster}::shop-auroraCluster`,
+        resource: `${T.auroraCluster}::shop-use1-aurora-cluster`,
       },
     );
     const manifest = v.find((x) => x.policy === "dr-manifest-complete")!;

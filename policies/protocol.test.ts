@@ -1,7 +1,6 @@
 import { strict as assert } from "assert";
-import { sampleManifest } from "../manifest/sample";
 import { AnalyzerProcess, urn } from "./testing/analyzer";
-import { cellRender } from "./testing/cells";
+import { cellManifest, cellRender } from "./testing/cells";
 import { changed, compliant } from "./testing/fixtures";
 import { DR_POLICIES, PACK_NAME } from "./pack";
 import { STACK_TYPE } from "./lib/policy";
@@ -87,7 +86,7 @@ describe("policies: the pack under the analyzer protocol (run-policy-pack, gRPC)
     await pack.configure({
       "peer-cell-parity": {
         enforcementLevel: "mandatory",
-        peerManifests: [sampleManifest("eu-west-1")],
+        peerManifests: [cellManifest("eu-west-1")],
       },
     });
     const ok = await pack.analyzeStack(homeStack());
@@ -104,12 +103,12 @@ describe("policies: the pack under the analyzer protocol (run-policy-pack, gRPC)
     );
     const companions = broken.filter((d) => d.policy === "s3-bucket-companions");
     assert.equal(companions.length, 1);
-    assert.equal(companions[0].urn, urn({ type: T.bucket, name: "shop-bucket" }));
+    assert.equal(companions[0].urn, urn({ type: T.bucket, name: "shop-use1-bucket-bucket" }));
     assert.match(companions[0].message, /no aws\.s3\.BucketVersioning with status "Enabled"/);
   });
 
   it("AnalyzeStack: peer-cell-parity compares against the manifests given as policy config", async () => {
-    const peer = sampleManifest("eu-west-1");
+    const peer = cellManifest("eu-west-1");
     peer.stores.aurora!.engineVersion = "16.4";
     await pack.configure({
       "peer-cell-parity": { enforcementLevel: "mandatory", peerManifests: [{ drManifest: peer }] },

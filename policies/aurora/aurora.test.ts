@@ -116,11 +116,11 @@ describe("policies/aurora", () => {
     const findings = runStack(auroraSecondaryNoMasterCredentials, withPassword);
     assert.deepEqual(
       findings.map((f) => f.resource),
-      [`${T.auroraCluster}::shop-auroraCluster`],
+      [`${T.auroraCluster}::shop-euw1-aurora-cluster`],
     );
     assert.match(
       findings[0].message,
-      /Cluster shop-euw1 joins global cluster shop-global \(created by another stack\) but sets manageMasterUserPassword; remove them/,
+      /Cluster shop-euw1-aurora joins global cluster shop-global \(created by another stack\) but sets manageMasterUserPassword; remove them/,
     );
   });
 
@@ -133,7 +133,7 @@ describe("policies/aurora", () => {
     assert.equal(findings.length, 1);
     assert.match(
       findings[0].message,
-      /Cluster shop-use1 has engineVersion "16\.4" but its global cluster shop-global has "16\.6"/,
+      /Cluster shop-use1-aurora has engineVersion "16\.4" but its global cluster shop-global has "16\.6"/,
     );
   });
 });

@@ -92,11 +92,11 @@ describe("policies/dynamodb", () => {
   it("dynamodb-capacity-scales: on-demand passes; provisioned needs read and write auto scaling", () => {
     assert.deepEqual(runStack(dynamodbCapacityScales, stackInputs("us-east-1")), []);
     const provisioned = stackInputs("us-east-1", (inputs) => {
-      find(inputs, T.dynamoTable, "shop-ordersTable").props.billingMode = "PROVISIONED";
+      find(inputs, T.dynamoTable, "shop-use1-tables-ordersTable").props.billingMode = "PROVISIONED";
     });
     const findings = runStack(dynamodbCapacityScales, provisioned);
     assert.equal(findings.length, 1);
-    assert.equal(findings[0].resource, `${T.dynamoTable}::shop-ordersTable`);
+    assert.equal(findings[0].resource, `${T.dynamoTable}::shop-use1-tables-ordersTable`);
     assert.match(
       findings[0].message,
       /Table shop-orders has billingMode "PROVISIONED".*ReadCapacityUnits and dynamodb:table:WriteCapacityUnits/,

@@ -46,50 +46,24 @@ describe("policies/eks", () => {
 });
 
 describe("policies/eks: the cell's load balancing path", () => {
-  const TG_ARN =
-    "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop-use1-tg/0123456789abcdef";
+  const TG_ARN = String(find(stackInputs("us-east-1"), LB.targetGroup).props.arn);
 
   /** The cell's Route 53 HTTPS check (fixture names belong to the traffic render). */
   const httpsCheck = (inputs: PolicyInput[]): PolicyInput => {
-    const found = inputs.filter((i) => i.type === T.healthCheck && i.props.type === "HTTPS");
-    assert.equal(found.length, 1, "one HTTPS check per cell");
+    // CellTraffic's check of the cell's endpoint (the API has an HTTPS check of its own).
+    const found = inputs.filter(
+      (i) =>
+        i.type === T.healthCheck &&
+        i.props.type === "HTTPS" &&
+        i.name.endsWith("-traffic-httpsHealthCheck"),
+    );
+    assert.equal(found.length, 1, "one CellTraffic HTTPS check per cell");
     return found[0];
   };
 
-  /** The compliant cell plus its IP target group and the binding CellCompute's workload adds. */
-  function cell(mutate?: (inputs: PolicyInput[]) => void): PolicyInput[] {
-    return stackInputs("us-east-1", (inputs) => {
-      const path = httpsCheck(inputs).props.resourcePath;
-      inputs.push(
-        {
-          type: LB.targetGroup,
-          name: "shop-compute-targetGroup",
-          props: {
-            arn: TG_ARN,
-            targetType: "ip",
-            protocol: "HTTP",
-            port: 8080,
-            healthCheck: { enabled: true, path, matcher: "200" },
-          },
-        },
-        {
-          type: LB.targetGroupBinding,
-          name: "shop-compute-workload-targetGroupBinding",
-          props: {
-            apiVersion: "elbv2.k8s.aws/v1beta1",
-            kind: "TargetGroupBinding",
-            metadata: { name: "cell", namespace: "dr-cell" },
-            spec: {
-              serviceRef: { name: "cell", port: 8080 },
-              targetGroupARN: TG_ARN,
-              targetType: "ip",
-            },
-          },
-        },
-      );
-      mutate?.(inputs);
-    });
-  }
+  /** The compliant home cell: CellCompute renders the IP target group and its binding. */
+  const cell = (mutate?: (inputs: PolicyInput[]) => void): PolicyInput[] =>
+    stackInputs("us-east-1", mutate);
 
   it("eks-target-group-binding: passes a bound group, fails one whose binding names another", () => {
     assert.deepEqual(runStack(eksTargetGroupBinding, cell()), []);
@@ -97,13 +71,13 @@ describe("policies/eks: the cell's load balancing path", () => {
       eksTargetGroupBinding,
       cell((i) => {
         const spec = find(i, LB.targetGroupBinding).props.spec as Record<string, unknown>;
-        spec.targetGroupARN = TG_ARN.replace("0123456789abcdef", "fedcba9876543210");
+        spec.targetGroupARN = `${TG_ARN.slice(0, -4)}beef`;
       }),
     );
     assert.equal(found.length, 1, JSON.stringify(found));
     assert.match(found[0].message, /IP target group .* has no TargetGroupBinding; add one/);
     assert.match(found[0].message, new RegExp(`spec.targetGroupARN ${TG_ARN}`));
-    assert.equal(found[0].resource, `${LB.targetGroup}::shop-compute-targetGroup`);
+    assert.equal(found[0].resource, `${LB.targetGroup}::shop-use1-compute-targetGroup`);
   });
 
   it("eks-target-group-binding: an instance target group needs none; an unbound IP group fails", () => {

@@ -49,7 +49,10 @@ describe("policies/elasticache", () => {
     });
     const findings = runStack(elasticacheGlobalDatastoreMember, standalone);
     assert.equal(findings.length, 1);
-    assert.equal(findings[0].resource, `${T.replicationGroup}::shop-cache`);
-    assert.match(findings[0].message, /Replication group shop-euw1 is not in a global datastore/);
+    assert.equal(findings[0].resource, `${T.replicationGroup}::shop-euw1-cache-replicationGroup`);
+    assert.match(
+      findings[0].message,
+      /Replication group shop-euw1-cache is not in a global datastore/,
+    );
   });
 });

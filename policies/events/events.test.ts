@@ -49,18 +49,18 @@ describe("policies/events", () => {
       assert.deepEqual(runStack(eventsTopicEncrypted, stackInputs(region)), []);
     }
     const plain = stackInputs("eu-west-1", (inputs) => {
-      delete find(inputs, T.snsTopic, "shop-events-topic").props.kmsMasterKeyId;
+      delete find(inputs, T.snsTopic, "shop-euw1-events-topic").props.kmsMasterKeyId;
     });
     assert.deepEqual(runStack(eventsTopicEncrypted, plain), [
       {
         message:
-          "Topic shop-euw1-events of shop-events has no kmsMasterKeyId; set it to the cell's KMS key ARN.",
-        resource: `${T.snsTopic}::shop-events-topic`,
+          "Topic shop-euw1-events of shop-euw1-events has no kmsMasterKeyId; set it to the cell's KMS key ARN.",
+        resource: `${T.snsTopic}::shop-euw1-events-topic`,
       },
     ]);
     // The same topic outside the events component (an alarm topic) is not this policy's.
     const alarm = stackInputs("eu-west-1", (inputs) => {
-      const t = find(inputs, T.snsTopic, "shop-events-topic");
+      const t = find(inputs, T.snsTopic, "shop-euw1-events-topic");
       delete t.props.kmsMasterKeyId;
       t.parent = undefined;
     });
@@ -77,8 +77,8 @@ describe("policies/events", () => {
     assert.deepEqual(runStack(firehoseLakeReplicated, unreplicated), [
       {
         message:
-          "delivers to bucket shop-euw1-data-123456789012, which has no aws.s3.BucketReplicationConfig; deliver to the cell's replicated bucket, or add replication to the peer cells' buckets.",
-        resource: `${T.firehose}::shop-events-firehose`,
+          "delivers to bucket shop-euw1-bucket-bucket-78f988a, which has no aws.s3.BucketReplicationConfig; deliver to the cell's replicated bucket, or add replication to the peer cells' buckets.",
+        resource: `${T.firehose}::shop-euw1-events-firehose`,
       },
     ]);
     const elsewhere = stackInputs("eu-west-1", (inputs) => {

@@ -3,7 +3,7 @@ import { changed, compliant } from "../testing/fixtures";
 import { fails, find, passes, runStack, stackInputs } from "../testing/expect";
 import { STACK_TYPE } from "../lib/policy";
 import { T } from "../lib/types";
-import { sampleManifest } from "../../manifest/sample";
+import { cellManifest } from "../testing/cells";
 import type { DrManifest } from "../../manifest";
 import type { PolicyInput } from "../run";
 import { lambdaMappingBatchItemFailures } from "./mappingBatchItemFailures";
@@ -12,8 +12,8 @@ import { lambdaConsumerReservedConcurrency } from "./consumerReservedConcurrency
 import { lambdaMappingParity } from "./mappingParity";
 import { outOfBandPropertiesIgnored } from "../platform/outOfBandPropertiesIgnored";
 
-const QUEUE_MAPPING = "shop-functions-queueMapping";
-const STREAM_MAPPING = "shop-functions-streamMapping";
+const QUEUE_MAPPING = "shop-use1-functions-queueMapping";
+const STREAM_MAPPING = "shop-use1-functions-streamMapping";
 
 function manifestOf(inputs: PolicyInput[]): DrManifest {
   return (find(inputs, STACK_TYPE).props as { drManifest: DrManifest }).drManifest;
@@ -98,11 +98,11 @@ describe("policies/lambda", () => {
       const noDlq = runStack(
         lambdaConsumerDeadLetter,
         stackInputs("us-east-1", (i) => {
-          delete find(i, T.queue, "shop-queue-queue").props.redrivePolicy;
+          delete find(i, T.queue, "shop-use1-queue-queue").props.redrivePolicy;
         }),
       );
       assert.equal(noDlq.length, 1);
-      assert.match(noDlq[0].message, /reads shop-queue-queue, which has no redrivePolicy/);
+      assert.match(noDlq[0].message, /reads shop-use1-queue-queue, which has no redrivePolicy/);
       const elsewhere = runStack(
         lambdaConsumerDeadLetter,
         stackInputs("us-east-1", (i) => {
@@ -125,15 +125,15 @@ describe("policies/lambda", () => {
       const found = runStack(
         lambdaConsumerReservedConcurrency,
         stackInputs("us-east-1", (i) => {
-          delete find(i, T.lambdaFunction, "shop-functions-streamProcessor").props
+          delete find(i, T.lambdaFunction, "shop-use1-functions-streamProcessor").props
             .reservedConcurrentExecutions;
         }),
       );
       assert.deepEqual(found, [
         {
           message:
-            "The consumer shop-functions-streamProcessor has reservedConcurrentExecutions not set; reserve at least 1 (dr:functions.*ReservedConcurrency).",
-          resource: `${T.lambdaFunction}::shop-functions-streamProcessor`,
+            "The consumer shop-use1-functions-streamProcessor has reservedConcurrentExecutions not set; reserve at least 1 (dr:functions.*ReservedConcurrency).",
+          resource: `${T.lambdaFunction}::shop-use1-functions-streamProcessor`,
         },
       ]);
     });
@@ -153,7 +153,7 @@ describe("policies/lambda", () => {
   });
 
   describe("lambda-mapping-parity", () => {
-    const peer = () => sampleManifest("eu-west-1");
+    const peer = () => cellManifest("eu-west-1");
 
     it("passes matching cells, with and without peer manifests", () => {
       assert.deepEqual(runStack(lambdaMappingParity, stackInputs("us-east-1")), []);
@@ -163,7 +163,7 @@ describe("policies/lambda", () => {
       );
       assert.deepEqual(
         runStack(lambdaMappingParity, stackInputs("eu-west-1"), {
-          peerManifests: [sampleManifest("us-east-1")],
+          peerManifests: [cellManifest("us-east-1")],
         }),
         [],
       );
@@ -180,7 +180,7 @@ describe("policies/lambda", () => {
         }),
       );
       assert.equal(found.length, 1);
-      assert.match(found[0].message, /shop-functions-queueMapping .* is not in the manifest/);
+      assert.match(found[0].message, /shop-use1-functions-queueMapping .* is not in the manifest/);
       assert.equal(found[0].resource, `${T.eventSourceMapping}::${QUEUE_MAPPING}`);
     });
 

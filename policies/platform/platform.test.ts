@@ -16,9 +16,11 @@ describe("policies/platform (switchover safety)", () => {
       /the resource is not protected; pass \{ protect: true \}/,
     );
     fails(globalObjectsProtected, { ...compliant(T.dynamoTable), protect: false }, /not protected/);
-    // Not in the default list: the global datastore may stay unprotected unless configured.
-    passes(globalObjectsProtected, compliant(T.globalReplicationGroup));
-    fails(globalObjectsProtected, compliant(T.globalReplicationGroup), /not protected/, {
+    // Not in the default list: the global datastore (which CacheCell protects) may go
+    // unprotected unless configured.
+    const datastore = { ...compliant(T.globalReplicationGroup), protect: false };
+    passes(globalObjectsProtected, datastore);
+    fails(globalObjectsProtected, datastore, /not protected/, {
       types: [T.globalReplicationGroup],
     });
     assert.throws(

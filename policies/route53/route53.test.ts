@@ -13,7 +13,7 @@ import { route53HealthCheckedTtl } from "./healthCheckedTtl";
 import { route53HealthCheckDetection } from "./healthCheckDetection";
 
 describe("policies/route53", () => {
-  // The fixtures are the real CellTraffic component's render (testing/trafficRender.ts).
+  // The fixtures are the real program's render (testing/stackRender.ts).
   const writer = () => compliant(T.record, "shop-use1-traffic-writerRecord");
   const latency = () => compliant(T.record, "shop-use1-traffic-latencyRecord");
   const regional = () => compliant(T.record, "shop-use1-traffic-regionalRecord");

@@ -56,8 +56,8 @@ describe("policies/s3", () => {
     assert.deepEqual(runStack(s3BucketCompanions, unversioned), [
       {
         message:
-          'Bucket shop-euw1-data-123456789012 has no aws.s3.BucketVersioning with status "Enabled"; add one for it.',
-        resource: `${T.bucket}::shop-bucket`,
+          'Bucket shop-euw1-bucket-bucket-78f988a has no aws.s3.BucketVersioning with status "Enabled"; add one for it.',
+        resource: `${T.bucket}::shop-euw1-bucket-bucket`,
       },
     ]);
     const open = stackInputs("eu-west-1", (inputs) => {

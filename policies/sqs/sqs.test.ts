@@ -4,8 +4,8 @@ import { T } from "../lib/types";
 import { sqsDeadLetterQueue } from "./deadLetterQueue";
 
 describe("policies/sqs", () => {
-  const queue = () => compliant(T.queue, "shop-queue-queue");
-  const dlq = () => compliant(T.queue, "shop-queue-deadLetterQueue");
+  const queue = () => compliant(T.queue, "shop-use1-queue-queue");
+  const dlq = () => compliant(T.queue, "shop-use1-queue-deadLetterQueue");
 
   it("sqs-dead-letter-queue: work queues redrive; the DLQ itself is exempt", () => {
     passes(sqsDeadLetterQueue, queue());

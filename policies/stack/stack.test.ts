@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { sampleManifest } from "../../manifest/sample";
+import type { DrManifest } from "../../manifest";
+import { cellManifest } from "../testing/cells";
 import { find, runStack, stackInputs } from "../testing/expect";
 import { STACK_TYPE } from "../lib/policy";
 import { T } from "../lib/types";
@@ -15,8 +16,7 @@ import { peerCellParity } from "./peerCellParity";
 
 /** The manifest inside a stack's outputs, to change one field of it. */
 function manifestOf(inputs: PolicyInput[]) {
-  return (find(inputs, STACK_TYPE).props as { drManifest: ReturnType<typeof sampleManifest> })
-    .drManifest;
+  return (find(inputs, STACK_TYPE).props as { drManifest: DrManifest }).drManifest;
 }
 
 describe("policies/stack", () => {
@@ -41,15 +41,15 @@ describe("policies/stack", () => {
       assert.deepEqual(
         found.map((f) => f.resource),
         [
-          `${T.mskCluster}::shop-mskCluster`,
-          `${T.bucket}::shop-bucket`,
-          `${T.secret}::shop-auroraSecret`,
+          `${T.mskCluster}::shop-use1-msk-cluster`,
+          `${T.bucket}::shop-use1-bucket-bucket`,
+          `${T.secret}::shop-use1-aurora-masterSecret-secret`,
           "aws:rds/instance:Instance::legacy-db",
         ],
       );
       assert.match(
         found[0].message,
-        /MSK cluster shop-use1 has no replication path; add an aws\.msk\.Replicator that targets it/,
+        /MSK cluster shop-use1-msk has no replication path; add an aws\.msk\.Replicator that targets it/,
       );
       assert.match(found[3].message, /legacy has no replication path; use Aurora/);
     });
@@ -64,7 +64,7 @@ describe("policies/stack", () => {
       const found = runStack(drReplicationCoverage, firstDeploy);
       assert.deepEqual(
         found.map((f) => f.resource),
-        [`${T.auroraCluster}::shop-auroraCluster`],
+        [`${T.auroraCluster}::shop-use1-aurora-cluster`],
       );
     });
 
@@ -140,7 +140,10 @@ describe("policies/stack", () => {
 
     it("flags a stack with nothing to detect a failure", () => {
       const blind = stackInputs("us-east-1", (i) => {
-        i.splice(i.indexOf(find(i, T.healthCheck, "shop-use1-traffic-httpsHealthCheck")), 1);
+        // The cell's endpoint check and the API's: every check that probes an endpoint.
+        for (const name of ["shop-use1-traffic-httpsHealthCheck", "shop-use1-api-healthCheck"]) {
+          i.splice(i.indexOf(find(i, T.healthCheck, name)), 1);
+        }
       });
       assert.match(
         runStack(rtoBudgetWithinTarget, blind)[0].message,
@@ -207,6 +210,8 @@ describe("policies/stack", () => {
       assert.deepEqual(
         runStack(drManifestComplete, first).map((f) => f.message),
         [
+          // The home cell's first deploy also lacks the replicator from its peer's cluster.
+          "drManifest.stores.msk.replicators has none from eu-west-1 (prod-euw1) but drManifest.deferred is empty; add the replicator, or list what the next `pulumi up` adds in deferred.",
           "drManifest.traffic.writerRecord is null but drManifest.deferred is empty; fill it in, or list what the next `pulumi up` adds in deferred.",
           "drManifest.traffic.healthCheck.writerHealthCheckId is null but drManifest.deferred is empty; fill it in, or list what the next `pulumi up` adds in deferred.",
         ],
@@ -215,7 +220,7 @@ describe("policies/stack", () => {
   });
 
   describe("peer-cell-parity", () => {
-    const peer = () => sampleManifest("eu-west-1");
+    const peer = () => cellManifest("eu-west-1");
 
     it("does not apply without peer manifests, and passes matching cells", () => {
       assert.deepEqual(runStack(peerCellParity, stackInputs("us-east-1")), []);
@@ -225,7 +230,7 @@ describe("policies/stack", () => {
       );
       assert.deepEqual(
         runStack(peerCellParity, stackInputs("eu-west-1"), {
-          peerManifests: [{ drManifest: sampleManifest("us-east-1") }],
+          peerManifests: [{ drManifest: cellManifest("us-east-1") }],
         }),
         [],
       );

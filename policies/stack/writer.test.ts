@@ -327,16 +327,18 @@ describe("policies/stack: writer routing", () => {
       const peers = peersOf("us-east-1");
       const sw = peers[0].traffic.switch;
       if (sw.type !== "cloudwatch-gate") throw new Error("fixture");
-      sw.witnessRegions = ["us-west-2"];
-      sw.gateRegions = [...sw.gateRegions, "us-west-2"];
-      sw.quorum = 2; // of 4: not a majority
+      // The fixture's cells share the witness us-west-2; euw1 drops it and counts 1 of 3.
+      sw.witnessRegions = [];
+      sw.gateRegions = sw.gateRegions.filter((r) => r !== "us-west-2");
+      sw.gates = sw.gates.filter((g) => g.region !== "us-west-2");
+      sw.quorum = 1; // of 3: not a majority
       const found = run(three(), peers);
       assert.match(
         found[0],
-        /The cells list different witness regions \(prod-use1: \[\]; prod-euw1: \[us-west-2\]; prod-apse1: \[\]\)/,
+        /The cells list different witness regions \(prod-use1: \[us-west-2\]; prod-euw1: \[\]; prod-apse1: \[us-west-2\]\)/,
       );
-      // euw1 counts its own witness consistently; the disagreement is reported once, above.
-      assert.match(found[1], /Cell prod-euw1's quorum is 2 of 4 gate regions; a majority is 3/);
+      // euw1 counts its gates consistently; the disagreement is reported once, above.
+      assert.match(found[1], /Cell prod-euw1's quorum is 1 of 3 gate regions; a majority is 2/);
       assert.equal(found.length, 2, found.join("\n"));
 
       // A cell deployed before the third cell: it neither counts nor hosts a gate for it.

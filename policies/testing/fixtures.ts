@@ -1,13 +1,15 @@
 import type { PolicyInput } from "../run";
-import { cellRender, CellRegion } from "./cells";
+import { TWO_CELLS } from "./cells";
+import { stackSnapshot } from "./stackRender";
 
 /**
  * One compliant fixture per resource type, taken from the compliant cells (home first, then
- * the joiner for joiner-only types). Each call returns a fresh deep copy.
+ * the joiner for joiner-only types): the resource's inputs, as a resource policy sees them.
+ * Each call returns a fresh deep copy.
  */
 export function compliant(type: string, name?: string): PolicyInput {
-  for (const region of ["us-east-1", "eu-west-1"] as CellRegion[]) {
-    const found = cellRender(region).resources.find(
+  for (const region of TWO_CELLS) {
+    const found = stackSnapshot().steady.two[region].resources.find(
       (r) => r.type === type && (name === undefined || r.name === name),
     );
     if (found) {
