@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DrConfig } from "../../config";
 import type { DrManifest } from "../../manifest";
-import { MANIFEST_SCHEMA_VERSION } from "../../manifest";
+import { cellManifest } from "./manifest";
 import { homeManifest, PeerRead } from "../../peers";
 import { globalName, CellIdentity } from "../naming";
 import { CellNetwork } from "../network";
@@ -481,123 +481,13 @@ export function createRegionalCell(name: string, args: RegionalCellArgs, parent:
   const edgeArgs = edgeArgsFor(config, identity);
   const edge = edgeArgs ? new Edge(`${name}-edge`, edgeArgs, opts) : undefined;
 
-  const manifest: pulumi.Output<DrManifest> = pulumi
-    .output({
-      vpcId: network.vpcId,
-      loadBalancerDnsName: compute.loadBalancerDnsName,
-      kms: { keyArn: key.keyArn, keyId: key.keyId, primaryKeyArn: key.primaryKeyArn },
-      aurora: {
-        globalClusterIdentifier: aurora.globalClusterIdentifier,
-        globalClusterArn: aurora.globalClusterArn,
-        clusterIdentifier: aurora.clusterIdentifier,
-        clusterArn: aurora.clusterArn,
-        writerEndpoint: aurora.writerEndpoint,
-        readerEndpoint: aurora.readerEndpoint,
-        proxyEndpoint: aurora.proxyEndpoint,
-        secretArn: aurora.masterSecretArn,
-      },
-      tables: tables.tables,
-      controlTable: tables.controlTable,
-      msk: msk.manifestMsk,
-      cache: {
-        replicationGroupId: cache.replicationGroupId,
-        globalReplicationGroupId: cache.globalReplicationGroupId,
-        primaryEndpoint: cache.primaryEndpoint,
-      },
-      s3: {
-        bucketName: bucket.bucketName,
-        bucketArn: bucket.bucketArn,
-        replicationDestinations: bucket.replicationDestinations,
-      },
-      queue: {
-        queueUrl: queue.queueUrl,
-        queueArn: queue.queueArn,
-        deadLetterQueueArn: queue.deadLetterQueueArn,
-      },
-      traffic: traffic.manifestTraffic,
-      regionalName: traffic.regionalName,
-      writerRecordName: traffic.writerRecordName,
-      edge: edge?.manifestEdge ?? null,
-      events: events.manifestEvents,
-      functions: functions.manifestFunctions,
-      api: api.manifestApi,
-    })
-    .apply((v): DrManifest => ({
-      schemaVersion: MANIFEST_SCHEMA_VERSION,
-      app: config.app,
-      stack: config.stackName,
-      cell: config.cell,
-      region: config.region,
-      homeRegion: config.homeRegion,
-      roleAtCreation: role,
-      peers: config.peers.map((p) => ({ stack: p.stack, region: p.region })),
-      generatedAt: args.generatedAt ?? new Date().toISOString(),
-      targets: { tier: config.tier, ...config.targets },
-      budget: config.budget,
-      network: { vpcId: v.vpcId, cidr: config.network.cidr, azCount: config.network.azCount },
-      endpoints: {
-        loadBalancerDnsName: v.loadBalancerDnsName,
-        regionalName: v.regionalName,
-        serviceName: v.traffic.latencyRecord.name,
-        writerName: v.writerRecordName,
-      },
-      stores: {
-        aurora: {
-          engine: config.aurora.engine,
-          engineVersion: config.aurora.engineVersion,
-          globalClusterIdentifier: v.aurora.globalClusterIdentifier,
-          globalClusterArn: v.aurora.globalClusterArn,
-          clusterIdentifier: v.aurora.clusterIdentifier,
-          clusterArn: v.aurora.clusterArn,
-          writerEndpoint: v.aurora.writerEndpoint,
-          readerEndpoint: v.aurora.readerEndpoint,
-          proxyEndpoint: v.aurora.proxyEndpoint,
-          instanceClass: config.aurora.instanceClass,
-          instances: config.aurora.instances,
-        },
-        dynamodb: v.tables.map((t) => ({
-          tableName: t.tableName,
-          tableArn: t.tableArn,
-          partitionKey: t.partitionKey,
-          ...(t.sortKey ? { sortKey: t.sortKey } : {}),
-        })),
-        controlTable: {
-          tableName: v.controlTable.tableName,
-          tableArn: v.controlTable.tableArn,
-          partitionKey: v.controlTable.partitionKey,
-        },
-        msk: v.msk,
-        cache: {
-          engine: config.cache.engine,
-          engineVersion: config.cache.engineVersion,
-          replicationGroupId: v.cache.replicationGroupId,
-          globalReplicationGroupId: v.cache.globalReplicationGroupId ?? null,
-          primaryEndpoint: v.cache.primaryEndpoint,
-          nodeType: config.cache.nodeType,
-        },
-        s3: v.s3,
-        kms: { ...v.kms, multiRegion: true },
-        secrets: {
-          secretArn: v.aurora.secretArn,
-          replicaRegions: role === "home" ? peerRegions : [],
-        },
-        queue: v.queue,
-        events: v.events,
-        functions: v.functions,
-      },
-      traffic: v.traffic,
-      edge: v.edge,
-      api: v.api,
-      capacity: {
-        eksInstanceType: config.eks.instanceType,
-        eksDesiredNodes: config.eks.desiredNodes,
-        eksMaxNodes: config.eks.maxNodes,
-      },
-      deferred: deferred.map(
-        (d) =>
-          `${d.what} (after 'pulumi up -s ${d.waitsFor}', run 'pulumi up -s ${config.stackName}' again)`,
-      ),
-    }));
+  const manifest = cellManifest(
+    config,
+    { network, key, compute, aurora, tables, msk, cache, bucket, queue, traffic },
+    { events, functions, api, edge },
+    deferred,
+    args.generatedAt,
+  );
 
   for (const d of deferred.filter((x) => !x.loggedByComponent)) {
     void pulumi.log.info(
