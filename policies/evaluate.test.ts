@@ -5,7 +5,7 @@ import { renderStack } from "../plan/stack";
 import { steadyStateOnce } from "../testing";
 import { InputValidationError } from "../validation/issues";
 import { evaluatePack, hasMandatory, parsePackConfig } from "./evaluate";
-import { cellManifest, cellRender } from "./testing/cells";
+import { cellManifest, cellRender, THREE_CELLS } from "./testing/cells";
 import { T } from "./lib/types";
 
 describe("policies/evaluate evaluatePack", () => {
@@ -14,6 +14,19 @@ describe("policies/evaluate evaluatePack", () => {
   it("passes both compliant cells, each against its peer's manifest, with no violation at all", () => {
     assert.deepEqual(evaluatePack(cellRender("us-east-1"), { peerManifests: peers.use1 }), []);
     assert.deepEqual(evaluatePack(cellRender("eu-west-1"), { peerManifests: peers.euw1 }), []);
+  });
+
+  it("passes the three compliant cells, each against its two peers' manifests, with no violation at all", () => {
+    for (const region of THREE_CELLS) {
+      const peerManifests = THREE_CELLS.filter((r) => r !== region).map((r) =>
+        cellManifest(r, { regions: THREE_CELLS }),
+      );
+      assert.deepEqual(
+        evaluatePack(cellRender(region, { regions: THREE_CELLS }), { peerManifests }),
+        [],
+        region,
+      );
+    }
   });
 
   it("reports resource violations as <type>::<name> and stack-level ones without a resource", () => {
