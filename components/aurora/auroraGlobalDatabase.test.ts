@@ -512,7 +512,7 @@ describe("components/aurora AuroraGlobalDatabase", () => {
             err.errors.map((e) => e.propertyPath),
             ["instances", "backupRetentionDays"],
           );
-          assert.match(err.message, /instances: .*\n.*backupRetentionDays: /);
+          assert.match(err.message, /- instances .*\n.*- backupRetentionDays /);
           return true;
         },
       );

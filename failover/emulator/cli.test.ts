@@ -162,7 +162,7 @@ describe("failover emulate (CLI)", () => {
         JSON.stringify([
           { type: "outage", region: "ap-south-1" },
           { type: "black-hole", region: "eu-west-1", colour: "red" },
-          { type: "slow", region: "eu-west-1", service: "sqs", delayMs: 5 },
+          { type: "slow", region: "eu-west-1", service: "ec2", delayMs: 5 },
         ]),
       );
       assert.equal(await fx.run("emulate", "--faults", "faults.json"), 2);
