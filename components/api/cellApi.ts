@@ -5,6 +5,7 @@ import { CellIdentity, cellTags, regionalName } from "../naming";
 import { outOfBandProperties } from "../switchover/outOfBand";
 import { throwArgIssues } from "../../validation/componentArgs";
 import { healthCheckName, recordName, WRITER_WEIGHT } from "../traffic/switch";
+import { healthCheckedRecordIssues } from "../traffic/cellTraffic";
 import {
   ACCESS_LOG_FORMAT,
   API_GATEWAY_TRUST_POLICY,
@@ -631,19 +632,7 @@ function apiArgIssues(
       `and writerName are both '${d.serviceName}'; the latency and writer API names must differ (dr:api).`,
     );
   }
-  if (!Number.isInteger(d.ttlSeconds) || d.ttlSeconds < 1 || d.ttlSeconds > 60) {
-    add("ttlSeconds", `is ${d.ttlSeconds}; use 1 to 60 (dr:dns.ttlSeconds).`);
-  }
-  if (d.healthCheckIntervalSeconds !== 10 && d.healthCheckIntervalSeconds !== 30) {
-    add(
-      "healthCheckIntervalSeconds",
-      `is ${d.healthCheckIntervalSeconds}; Route 53 checks every 10 or 30 s.`,
-    );
-  }
-  const t = d.healthCheckFailureThreshold;
-  if (!Number.isInteger(t) || t < 1 || t > 10) {
-    add("healthCheckFailureThreshold", `is ${t}; use 1 to 10.`);
-  }
+  healthCheckedRecordIssues(d, add);
   if (!(d.throttleRateLimit > 0) || !(d.throttleBurstLimit > 0)) {
     add(
       "throttleRateLimit",

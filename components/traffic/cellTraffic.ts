@@ -411,14 +411,18 @@ const ARC_CLUSTER = /^arn:aws[\w-]*:route53-recovery-control::\d{12}:cluster\/[\
 const ARC_ROUTING_CONTROL =
   /^arn:aws[\w-]*:route53-recovery-control::\d{12}:controlpanel\/[\w-]+\/routingcontrol\/[\w-]+$/;
 
-/** Every problem with the traffic args, each naming the arg, its config key and the fix. */
-function trafficArgIssues(
-  args: CellTrafficArgs,
-  d: ReturnType<typeof withDefaults>,
-): pulumi.InputPropertyErrorDetails[] {
-  const issues: pulumi.InputPropertyErrorDetails[] = [];
-  const add = (propertyPath: string, reason: string) =>
-    issues.push({ propertyPath, reason: `${propertyPath} ${reason}` });
+/**
+ * The TTL and health-check settings of a health-checked record (dr:dns.*): the traffic records
+ * and the API's records use the same values, so they are checked once, here.
+ */
+export function healthCheckedRecordIssues(
+  d: {
+    ttlSeconds: number;
+    healthCheckFailureThreshold: number;
+    healthCheckIntervalSeconds: number;
+  },
+  add: (propertyPath: string, reason: string) => void,
+): void {
   const ttl = d.ttlSeconds;
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > 60) {
     add(
@@ -440,6 +444,17 @@ function trafficArgIssues(
       `is ${interval}; Route 53 health checks run every 10 or 30 seconds only (dr:dns.healthCheckIntervalSeconds).`,
     );
   }
+}
+
+/** Every problem with the traffic args, each naming the arg, its config key and the fix. */
+function trafficArgIssues(
+  args: CellTrafficArgs,
+  d: ReturnType<typeof withDefaults>,
+): pulumi.InputPropertyErrorDetails[] {
+  const issues: pulumi.InputPropertyErrorDetails[] = [];
+  const add = (propertyPath: string, reason: string) =>
+    issues.push({ propertyPath, reason: `${propertyPath} ${reason}` });
+  healthCheckedRecordIssues(d, add);
   if (!/^\/[\w\-./]*$/.test(d.healthCheckPath)) {
     add(
       "healthCheckPath",
