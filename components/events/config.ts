@@ -22,8 +22,8 @@ export function cellEventsArgs(
     lakeBucketArn: pulumi.Input<string>;
     tables: pulumi.Output<TableEntry[]>;
     controlTable: pulumi.Output<TableEntry>;
-    /** The cell's identity (its name prefixes regional names); built from config if absent. */
-    identity?: CellIdentity;
+    /** The cell's identity (its name prefixes regional names). */
+    identity: CellIdentity;
   },
 ): CellEventsArgs {
   const e = config.events;
@@ -48,7 +48,7 @@ export function cellEventsArgs(
   }
   const physical = globalName(config.app, table.name);
   return {
-    identity: from.identity ?? { app: config.app, cell: config.cell, region: config.region },
+    identity: from.identity,
     homeRegion: config.homeRegion,
     peerRegions: config.peers.map((p) => p.region),
     kmsKeyArn: from.kmsKeyArn,

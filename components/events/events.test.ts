@@ -247,6 +247,7 @@ describe("components/events config (dr:events)", () => {
 
   it("the job table must be a configured table with a string partition key", () => {
     const from = {
+      identity: { app: "shop", cell: "use1", region: "us-east-1" },
       kmsKeyArn: keyArn,
       lakeBucketArn: bucketArn,
       tables: pulumi.output([]),

@@ -48,6 +48,7 @@ describe("components/functions config (dr:functions)", () => {
 
   it("the tables must be configured ones; the consumer's keys must be strings", () => {
     const from = {
+      identity: { app: "shop", cell: "use1", region: "us-east-1" },
       kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
       queueArn: "arn:aws:sqs:us-east-1:123456789012:q",
       tables: pulumi.output([]),

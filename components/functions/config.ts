@@ -24,8 +24,8 @@ export function cellFunctionsArgs(
     controlTable: pulumi.Output<TableEntry>;
     /** The GlobalTables component: the stream lookup waits for its tables and replicas. */
     tablesResource: pulumi.Resource;
-    /** The cell's identity (its name prefixes regional names); built from config if absent. */
-    identity?: CellIdentity;
+    /** The cell's identity (its name prefixes regional names). */
+    identity: CellIdentity;
     events: CellFunctionsArgs["events"];
   },
 ): CellFunctionsArgs {
@@ -75,7 +75,7 @@ export function cellFunctionsArgs(
       return t.streamArn;
     });
   return {
-    identity: from.identity ?? { app: config.app, cell: config.cell, region: config.region },
+    identity: from.identity,
     role: config.role,
     homeRegion: config.homeRegion,
     peerRegions: config.peers.map((p) => p.region),
