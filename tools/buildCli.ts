@@ -15,6 +15,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as esbuild from "esbuild";
+import { buildLibrary } from "./buildLibrary";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const ENTRY = "failover/commands/program.ts";
@@ -73,8 +74,6 @@ function externalPackagesExcept(bundled: string[]): esbuild.Plugin {
 if (require.main === module) {
   const started = Date.now();
   // The library entry is built beside the command (tools/buildLibrary.ts).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { buildLibrary } = require("./buildLibrary") as typeof import("./buildLibrary");
   Promise.all([buildCli(), buildLibrary()]).then(
     ([{ outfile, inputs }, library]) =>
       console.log(
