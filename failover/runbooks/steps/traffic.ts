@@ -171,16 +171,8 @@ export function trafficMove(c: StepCtx, dependsOn: string[]): [Step, Step] {
     verify: async (ctx) => {
       const problems: string[] = [];
       for (const m of closing) {
-        const sw = m.traffic.switch;
-        if (sw.type === "arc-routing-control") {
-          const s = await a.arc.getRoutingControlState(sw.routingControlArn, {
-            avoidRegions: avoid,
-          });
-          if (s !== "Off") problems.push(`${m.region} routing control is ${s}`);
-        } else {
-          const p = await gateProblem(c, m.region, sw, "closed");
-          if (p) problems.push(p);
-        }
+        const p = await writerSwitchProblem(c, m, "closed");
+        if (p) problems.push(p);
       }
       if (problems.length > 0) return { ok: false, detail: problems.join("; ") };
       // The switch reads closed. Route 53 must act on it before the target opens: a planned
@@ -227,13 +219,7 @@ export function trafficMove(c: StepCtx, dependsOn: string[]): [Step, Step] {
       }
     },
     verify: async () => {
-      if (toSwitch.type === "arc-routing-control") {
-        const s = await a.arc.getRoutingControlState(toSwitch.routingControlArn, {
-          avoidRegions: avoid,
-        });
-        return { ok: s === "On", detail: `${c.run.to} routing control is ${s}` };
-      }
-      const p = await gateProblem(c, c.run.to, toSwitch, "open");
+      const p = await writerSwitchProblem(c, c.toCell, "open");
       return { ok: !p, detail: p };
     },
     ifFailed: c.unplanned
